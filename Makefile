@@ -26,6 +26,10 @@ build:
 publish:
 	deploy/publish.sh
 
+## bench: protocol benchmarks (BenchmarkDotNet) beside libsignal's Node binding
+bench:
+	tests/Cloudy.Protocol.Benchmarks/run-bench.sh
+
 format:
 	dotnet format Cloudy.sln
 

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Reflection;
 using Cloudy.Contracts;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -12,12 +14,20 @@ public sealed record EventSubscription(string Topic, string Group, Type EventTyp
     /// <summary>Wire type name of <see cref="EventType"/>.</summary>
     public string EventTypeName => EventSerializer.TypeName(EventType);
 
+    // Static, not an instance field: a field would take part in record equality.
+    private static readonly ConcurrentDictionary<Type, MethodInfo> _handleMethods = new();
+
     /// <summary>Resolves the handler from <paramref name="services"/> and invokes it.</summary>
+    /// <remarks>
+    /// Exceptions thrown synchronously by a handler surface unwrapped (not as
+    /// <see cref="TargetInvocationException"/>) so adapters record the real failure.
+    /// </remarks>
     public Task InvokeAsync(IServiceProvider services, IntegrationEvent @event, CancellationToken cancellationToken)
     {
         var handler = services.GetRequiredService(HandlerType);
-        var method = typeof(IEventHandler<>).MakeGenericType(EventType).GetMethod(nameof(IEventHandler<IntegrationEvent>.HandleAsync))!;
-        return (Task)method.Invoke(handler, [@event, cancellationToken])!;
+        var method = _handleMethods.GetOrAdd(EventType, static type => typeof(IEventHandler<>).MakeGenericType(type)
+            .GetMethod(nameof(IEventHandler<IntegrationEvent>.HandleAsync))!);
+        return (Task)method.Invoke(handler, BindingFlags.DoNotWrapExceptions, binder: null, [@event, cancellationToken], culture: null)!;
     }
 }
 

@@ -1,0 +1,3 @@
+using Cloudy.Cli;
+
+return await CloudyCli.RunAsync(args, CliContext.FromProcess());

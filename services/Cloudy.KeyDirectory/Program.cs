@@ -1,0 +1,12 @@
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddCloudyStore();
+builder.AddCloudyEventBus();
+builder.AddKeyDirectoryService();
+var app = builder.Build();
+app.MapDefaultEndpoints();
+app.MapKeyDirectoryEndpoints();
+app.Run();
+
+/// <summary>Entry point, visible to WebApplicationFactory in tests.</summary>
+public partial class Program;

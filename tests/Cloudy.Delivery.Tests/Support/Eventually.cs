@@ -1,0 +1,16 @@
+namespace Cloudy.Delivery.Tests.Support;
+
+/// <summary>Polling for effects of asynchronous consumers.</summary>
+public static class Eventually
+{
+    /// <summary>Waits until <paramref name="condition"/> holds; fails the test after <paramref name="seconds"/>.</summary>
+    public static async Task TrueAsync(Func<Task<bool>> condition, int seconds = 15)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"The condition was not met within {seconds} s.");
+            await Task.Delay(25);
+        }
+    }
+}
