@@ -13,31 +13,42 @@
 #   CLOUDY_DELIVERY_PORT 5103, CLOUDY_PRESENCE_PORT 5104; CLOUDY_STORE_PORT (a free port)
 #   CLOUDY_STORE           redis | garnet (default: redis when redis-server is installed)
 #   CLOUDY_READY_TIMEOUT   seconds each process may take to become ready (120)
+#   CLOUDY_KAFKA_SESSION_TIMEOUT  consumer-group session timeout (00:00:06). The mock cluster waits this long
+#                          after a member leaves before it assigns its partitions again; librdkafka's 45 s
+#                          default would stall a restarted service's consumers for most of a minute.
+#   CLOUDY_RESTART_SERVICES=1  restart identity / key-directory / delivery / presence when one exits (as
+#                          Kubernetes restarts a pod) instead of stopping everything; the e2e tests stop a
+#                          service by PID this way to prove a consumer restart loses and duplicates nothing.
+# Each process's PID is kept in $CLOUDY_DATA_DIR/run/<name>.pid (rewritten on restart).
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 config="${CLOUDY_CONFIGURATION:-Debug}"
 data="$(mkdir -p "${CLOUDY_DATA_DIR:-$repo/.cloudy/platform}" && cd "${CLOUDY_DATA_DIR:-$repo/.cloudy/platform}" && pwd)"
 logs="$data/logs"
-mkdir -p "$logs" "$data/store"
+run="$data/run"
+mkdir -p "$logs" "$data/store" "$run"
 
 pids=()
 names=()
+commands=()
 
 log() { printf '[run-platform] %s\n' "$*" >&2; }
 
-cleanup() {
-  local status=$?
-  trap - INT TERM EXIT
-  local i
+# Stops the processes of one tier (by PID, newest first): SIGTERM, up to 10 s grace, then SIGKILL.
+stop_tier() { # infra=0: gateway and services; infra=1: the store and the Kafka mock
+  local infra=$1 i
+  local -a mine=()
   for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
+    case "${names[i]}" in kafka-mock | store) ((infra == 1)) || continue ;; *) ((infra == 0)) || continue ;; esac
+    mine+=("$i")
     if kill -0 "${pids[i]}" 2>/dev/null; then
       log "stopping ${names[i]} (pid ${pids[i]})"
       kill -TERM "${pids[i]}" 2>/dev/null || true
     fi
   done
   local deadline=$((SECONDS + 10))
-  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
+  for i in "${mine[@]}"; do
     while kill -0 "${pids[i]}" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.1; done
     if kill -0 "${pids[i]}" 2>/dev/null; then
       log "killing ${names[i]} (pid ${pids[i]})"
@@ -45,6 +56,15 @@ cleanup() {
     fi
     wait "${pids[i]}" 2>/dev/null || true
   done
+}
+
+# The services first, while the broker and the store still answer: their Kafka consumers leave their groups
+# and commit on the way out (with the broker gone they would hang until killed).
+cleanup() {
+  local status=$?
+  trap - INT TERM EXIT
+  stop_tier 0
+  stop_tier 1
   log "stopped"
   exit "$status"
 }
@@ -75,8 +95,22 @@ http_status() {
 start() { # name, command...
   local name=$1; shift
   "$@" >"$logs/$name.log" 2>&1 &
-  pids+=("$!"); names+=("$name")
+  pids+=("$!"); names+=("$name"); commands+=("$(printf '%q ' "$@")")
+  write_pid "$name" "$!"
   log "started $name (pid $!), log: $logs/$name.log"
+}
+
+write_pid() { # name pid: replaced atomically, so a reader never sees an empty file
+  echo "$2" >"$run/$1.pid.tmp" && mv -f "$run/$1.pid.tmp" "$run/$1.pid"
+}
+
+restart() { # index into pids: same command, log appended
+  local i=$1
+  eval "set -- ${commands[i]}"
+  "$@" >>"$logs/${names[i]}.log" 2>&1 &
+  pids[i]=$!
+  write_pid "${names[i]}" "$!"
+  log "restarted ${names[i]} (pid $!)"
 }
 
 wait_ready() { # name port [path]
@@ -133,6 +167,7 @@ service() { # name project port jwks-url
     Store__Connection="127.0.0.1:$store_port" \
     Bus__Adapter=Kafka \
     Kafka__BootstrapServers="$bootstrap" \
+    Kafka__SessionTimeout="${CLOUDY_KAFKA_SESSION_TIMEOUT:-00:00:06}" \
     Cloudy__DataDir="$data" \
     Auth__JwksUrl="$4" \
     OTEL_SERVICE_NAME="$1" \
@@ -161,8 +196,25 @@ wait_ready presence "$presence_port"
 wait_ready gateway "$gateway_port"
 echo "Cloudy platform ready: gateway http://127.0.0.1:$gateway_port (store 127.0.0.1:$store_port, kafka $bootstrap). Ctrl-C stops everything."
 
-# Run until interrupted or until any process exits (then stop the rest).
+# Run until interrupted or until a process exits: then stop the rest, unless it is a service to restart.
 set +e
-wait -n "${pids[@]}"
-log "a process exited (status $?); stopping the platform"
-exit 1
+while true; do
+  exited=""
+  wait -n -p exited "${pids[@]}"
+  status=$?
+  for i in "${!pids[@]}"; do
+    [[ "${pids[i]}" == "$exited" ]] || continue
+    case "${names[i]}" in
+      identity | key-directory | delivery | presence)
+        if [[ "${CLOUDY_RESTART_SERVICES:-0}" == 1 ]]; then
+          log "${names[i]} (pid $exited) exited (status $status); restarting"
+          restart "$i"
+          continue 2
+        fi ;;
+    esac
+    log "${names[i]} (pid $exited) exited (status $status); stopping the platform"
+    exit 1
+  done
+  log "a process exited (status $status); stopping the platform"
+  exit 1
+done

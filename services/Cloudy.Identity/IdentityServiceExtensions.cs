@@ -1,5 +1,5 @@
-using Cloudy.Contracts.Identity;
 using Cloudy.Contracts;
+using Cloudy.Contracts.Identity;
 using Cloudy.EventBus;
 using Cloudy.Identity;
 using Cloudy.Identity.Endpoints;

@@ -11,9 +11,15 @@ namespace Cloudy.EndToEnd.Tests;
 /// </summary>
 internal sealed class EmbeddedHost : IAsyncDisposable
 {
+    private readonly IReadOnlyDictionary<string, string?> _settings;
     private TestProcess? _process;
 
-    public EmbeddedHost(string dataDirectory) => DataDirectory = dataDirectory;
+    /// <summary>A host on <paramref name="dataDirectory"/>; <paramref name="settings"/> are extra environment variables.</summary>
+    public EmbeddedHost(string dataDirectory, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        DataDirectory = dataDirectory;
+        _settings = settings ?? new Dictionary<string, string?>();
+    }
 
     public string DataDirectory { get; }
 
@@ -33,7 +39,7 @@ internal sealed class EmbeddedHost : IAsyncDisposable
         var watch = Stopwatch.StartNew();
         _process = TestProcess.Start(Repository.Dotnet,
             ["exec", Repository.Assembly("services/Cloudy.Embedded"), "--urls", Address.ToString().TrimEnd('/')],
-            new Dictionary<string, string?>
+            new Dictionary<string, string?>(_settings)
             {
                 ["Cloudy__DataDir"] = DataDirectory,
                 ["Store__Garnet__Port"] = StorePort.ToString(CultureInfo.InvariantCulture),

@@ -7,7 +7,7 @@ using Xunit.Abstractions;
 namespace Cloudy.EndToEnd.Tests;
 
 /// <summary>The identity flow of issue 2 through the public entry point, in each mode (one derived class per mode).</summary>
-public abstract class IdentityFlowTests<TPlatform>(TPlatform platform) : IClassFixture<TPlatform>
+public abstract class IdentityFlowTests<TPlatform>(TPlatform platform)
     where TPlatform : class, IPlatformUnderTest
 {
     /// <summary>The running platform of this class.</summary>
@@ -65,6 +65,7 @@ public abstract class IdentityFlowTests<TPlatform>(TPlatform platform) : IClassF
 }
 
 /// <summary>Embedded mode: the single <c>Cloudy.Embedded</c> process (Garnet in-process, in-process bus).</summary>
+[Collection(EmbeddedModeCollection.Name)]
 public sealed class EmbeddedModeTests(EmbeddedModeFixture embedded, ITestOutputHelper output) : IdentityFlowTests<EmbeddedModeFixture>(embedded)
 {
     [Fact]
@@ -104,4 +105,5 @@ public sealed class EmbeddedModeTests(EmbeddedModeFixture embedded, ITestOutputH
 
 /// <summary>Platform mode: separate processes behind the YARP gateway, Kafka bus (mock cluster, a broker test double), redis-server.</summary>
 [RequiresRedisServer]
+[Collection(PlatformModeCollection.Name)]
 public sealed class PlatformModeTests(PlatformModeFixture platform) : IdentityFlowTests<PlatformModeFixture>(platform);

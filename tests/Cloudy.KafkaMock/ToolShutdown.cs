@@ -30,7 +30,8 @@ internal sealed class ToolShutdown : IDisposable
                 }
 
                 Stop("stdin closed");
-            }) { IsBackground = true, Name = "stdin-watch" };
+            })
+            { IsBackground = true, Name = "stdin-watch" };
             reader.Start();
         }
     }

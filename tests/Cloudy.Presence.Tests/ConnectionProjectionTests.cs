@@ -1,5 +1,5 @@
-using Cloudy.Testing;
 using Cloudy.Presence.Tests.Support;
+using Cloudy.Testing;
 
 namespace Cloudy.Presence.Tests;
 

@@ -1,7 +1,7 @@
-using Cloudy.Testing;
 using System.Net;
 using Cloudy.Contracts;
 using Cloudy.Presence.Tests.Support;
+using Cloudy.Testing;
 
 namespace Cloudy.Presence.Tests;
 

@@ -1,7 +1,7 @@
-using Cloudy.Testing;
 using System.Net;
 using System.Net.Http.Json;
 using Cloudy.Presence.Tests.Support;
+using Cloudy.Testing;
 
 namespace Cloudy.Presence.Tests;
 

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using Cloudy.Protocol.Crypto;
-using Cloudy.Protocol.Protobuf;
 using Cloudy.Protocol.Keys;
+using Cloudy.Protocol.Protobuf;
 
 namespace Cloudy.Protocol.Messages;
 

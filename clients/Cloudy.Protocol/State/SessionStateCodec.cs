@@ -1,5 +1,5 @@
-using Cloudy.Protocol.Protobuf;
 using Cloudy.Protocol.Keys;
+using Cloudy.Protocol.Protobuf;
 using Cloudy.Protocol.Ratchet;
 
 namespace Cloudy.Protocol.State;

@@ -1,3 +1,4 @@
+using Cloudy.ServiceDefaults.Http;
 using System.Globalization;
 using System.Security.Claims;
 using Cloudy.Contracts;
@@ -39,10 +40,10 @@ internal static class MessageEndpoints
     {
         if (!KeySpace.IsValidAccountId(accountId))
         {
-            return Problems.NotFound("No such account.");
+            return ProblemResults.NotFound("No such account.");
         }
 
-        var (body, problem) = await JsonBody.ReadAsync(request, DeliveryJsonContext.Default.SendRequest, options.MaxRequestBodyBytes, cancellationToken);
+        var (body, problem) = await JsonRequestBody.ReadAsync(request, DeliveryJsonContext.Default.SendRequest, options.MaxRequestBodyBytes, cancellationToken);
         if (problem is not null)
         {
             return problem;
@@ -59,27 +60,27 @@ internal static class MessageEndpoints
         if (await rateLimiter.TryAcquireAsync(sender) is { } retryAfter)
         {
             request.HttpContext.Response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
-            return Problems.Make(StatusCodes.Status429TooManyRequests, "Too many requests", "Send rate limit reached; retry later.", Problems.RateLimited);
+            return ProblemResults.Make(StatusCodes.Status429TooManyRequests, "Too many requests", "Send rate limit reached; retry later.", Problems.RateLimited);
         }
 
         var devices = await registry.GetAsync(accountId);
         if (devices.IsUnknown)
         {
-            return Problems.NotFound("No such account.");
+            return ProblemResults.NotFound("No such account.");
         }
 
         var addressed = messages!.Select(m => m.DeviceId).ToList();
         var check = DeviceSetCheck.Compare(addressed, devices.Registered, devices.Removed, accountId == sender ? senderDevice : null);
         if (check.Missing.Count > 0 || check.Extra.Count > 0)
         {
-            return Problems.Make(StatusCodes.Status409Conflict, "Mismatched devices",
+            return ProblemResults.Make(StatusCodes.Status409Conflict, "Mismatched devices",
                 "Address every device of the account exactly once (missingDevices, extraDevices).", Problems.MismatchedDevices,
                 new Dictionary<string, object?> { ["missingDevices"] = check.Missing.ToArray(), ["extraDevices"] = check.Extra.ToArray() });
         }
 
         if (check.Stale.Count > 0)
         {
-            return Problems.Make(StatusCodes.Status410Gone, "Stale devices",
+            return ProblemResults.Make(StatusCodes.Status410Gone, "Stale devices",
                 "Some addressed devices were removed; drop their sessions and send again (staleDevices).", Problems.StaleDevices,
                 new Dictionary<string, object?> { ["staleDevices"] = check.Stale.ToArray() });
         }
@@ -91,7 +92,7 @@ internal static class MessageEndpoints
             if (counts.Where(c => c.Value >= options.MailboxCapacity).Select(c => c.Key).Order().ToArray() is { Length: > 0 } full)
             {
                 request.HttpContext.Response.Headers.RetryAfter = "60";
-                return Problems.Make(StatusCodes.Status429TooManyRequests, "Mailbox full",
+                return ProblemResults.Make(StatusCodes.Status429TooManyRequests, "Mailbox full",
                     "A recipient device's mailbox is full until it fetches its messages; retry later.", Problems.MailboxFull,
                     new Dictionary<string, object?> { ["fullDevices"] = full });
             }
@@ -134,13 +135,13 @@ internal static class MessageEndpoints
         long cursor = 0;
         if (after is not null && !long.TryParse(after, NumberStyles.None, CultureInfo.InvariantCulture, out cursor))
         {
-            return Problems.BadRequest("'after' must be a cursor returned by a previous fetch.");
+            return ProblemResults.BadRequest("'after' must be a cursor returned by a previous fetch.");
         }
 
         var size = options.MaxPageSize;
         if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size < 1 || size > options.MaxPageSize))
         {
-            return Problems.BadRequest($"'limit' must be between 1 and {options.MaxPageSize}.");
+            return ProblemResults.BadRequest($"'limit' must be between 1 and {options.MaxPageSize}.");
         }
 
         // One more than asked tells whether another page follows.
@@ -155,5 +156,5 @@ internal static class MessageEndpoints
     private static async Task<IResult> AckAsync(string envelopeId, ClaimsPrincipal user, MailboxStore mailbox) =>
         EnvelopeId.IsValid(envelopeId) && await mailbox.AckAsync(user.AccountId(), user.DeviceId(), envelopeId)
             ? TypedResults.NoContent()
-            : Problems.NotFound("No such envelope in this device's mailbox.");
+            : ProblemResults.NotFound("No such envelope in this device's mailbox.");
 }

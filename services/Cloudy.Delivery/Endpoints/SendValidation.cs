@@ -1,3 +1,4 @@
+using Cloudy.ServiceDefaults.Http;
 using System.Buffers.Text;
 using Cloudy.Delivery.Domain;
 using Cloudy.Delivery.Http;
@@ -18,17 +19,17 @@ internal static class SendValidation
     {
         if (body.Timestamp is not > 0)
         {
-            return (null, Problems.BadRequest("'timestamp' (ms since the Unix epoch, positive) is required."));
+            return (null, ProblemResults.BadRequest("'timestamp' (ms since the Unix epoch, positive) is required."));
         }
 
         if (body.Messages is not { Count: > 0 } messages)
         {
-            return (null, Problems.BadRequest("'messages' must list one ciphertext per recipient device."));
+            return (null, ProblemResults.BadRequest("'messages' must list one ciphertext per recipient device."));
         }
 
         if (messages.Count > options.MaxMessagesPerSend)
         {
-            return (null, Problems.BadRequest($"At most {options.MaxMessagesPerSend} messages per send."));
+            return (null, ProblemResults.BadRequest($"At most {options.MaxMessagesPerSend} messages per send."));
         }
 
         var valid = new List<ValidMessage>(messages.Count);
@@ -36,38 +37,38 @@ internal static class SendValidation
         {
             if (message is not { DeviceId: > 0 and var device, Type: { } type, Content: { } content })
             {
-                return (null, Problems.BadRequest("Every message needs a positive 'deviceId', a 'type' and a 'content'."));
+                return (null, ProblemResults.BadRequest("Every message needs a positive 'deviceId', a 'type' and a 'content'."));
             }
 
             if (!MessageTypes.Contains(type))
             {
-                return (null, Problems.BadRequest("'type' must be 2 (SignalMessage) or 3 (PreKeySignalMessage)."));
+                return (null, ProblemResults.BadRequest("'type' must be 2 (SignalMessage) or 3 (PreKeySignalMessage)."));
             }
 
             if (message.RegistrationId is < 1 or > MaxRegistrationId)
             {
-                return (null, Problems.BadRequest($"'registrationId' must be between 1 and {MaxRegistrationId}."));
+                return (null, ProblemResults.BadRequest($"'registrationId' must be between 1 and {MaxRegistrationId}."));
             }
 
             // Check the encoded length first so an oversize string is refused without decoding it.
             if (content.Length > Base64Url.GetEncodedLength(options.MaxContentBytes))
             {
-                return (null, Problems.TooLarge($"Each ciphertext is limited to {options.MaxContentBytes} bytes."));
+                return (null, ProblemResults.TooLarge($"Each ciphertext is limited to {options.MaxContentBytes} bytes."));
             }
 
             if (!Base64Url.IsValid(content, out var decoded) || decoded == 0 || content.Contains('='))
             {
-                return (null, Problems.BadRequest("'content' must be non-empty base64url without padding."));
+                return (null, ProblemResults.BadRequest("'content' must be non-empty base64url without padding."));
             }
 
             if (decoded > options.MaxContentBytes)
             {
-                return (null, Problems.TooLarge($"Each ciphertext is limited to {options.MaxContentBytes} bytes."));
+                return (null, ProblemResults.TooLarge($"Each ciphertext is limited to {options.MaxContentBytes} bytes."));
             }
 
             if (valid.Any(v => v.DeviceId == device))
             {
-                return (null, Problems.BadRequest("Each device may be addressed once per send."));
+                return (null, ProblemResults.BadRequest("Each device may be addressed once per send."));
             }
 
             valid.Add(new ValidMessage(device, message.RegistrationId, type, content));

@@ -1,3 +1,4 @@
+using Cloudy.ServiceDefaults.Http;
 using System.Net.WebSockets;
 using Cloudy.Contracts;
 using Cloudy.Delivery.Domain;
@@ -39,7 +40,7 @@ internal static partial class StreamEndpoint
 
         if (!http.WebSockets.IsWebSocketRequest)
         {
-            await Problems.BadRequest("This endpoint speaks WebSocket only (see docs/api-delivery.md).").ExecuteAsync(http);
+            await ProblemResults.BadRequest("This endpoint speaks WebSocket only (see docs/api-delivery.md).").ExecuteAsync(http);
             return;
         }
 

@@ -1,3 +1,4 @@
+using Cloudy.ServiceDefaults.Http;
 using Cloudy.Delivery.Mailbox;
 using Cloudy.Security;
 using Cloudy.Store;
@@ -21,6 +22,6 @@ internal sealed class LiveDeviceFilter(DeviceRegistry registry) : IEndpointFilte
     public static async Task<IResult?> CheckAsync(System.Security.Claims.ClaimsPrincipal user, DeviceRegistry registry) =>
         !user.TryGetAccountId(out var account) || !KeySpace.IsValidAccountId(account) || !user.TryGetDeviceId(out var device)
         || await registry.IsRemovedAsync(account, device).ConfigureAwait(false)
-            ? Problems.Unauthorized("The token's device is not registered.")
+            ? ProblemResults.Unauthorized("The token's device is not registered.")
             : null;
 }

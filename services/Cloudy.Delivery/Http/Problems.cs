@@ -1,8 +1,6 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-
 namespace Cloudy.Delivery.Http;
 
-/// <summary>RFC 7807 results of the delivery endpoints. Details never echo content.</summary>
+/// <summary>Problem types of the delivery endpoints (results come from <c>ProblemResults</c>). Details never echo content.</summary>
 internal static class Problems
 {
     /// <summary>Problem type of a send whose device list differs from the registered devices.</summary>
@@ -16,15 +14,4 @@ internal static class Problems
 
     /// <summary>Problem type of a sender over its rate limit.</summary>
     public const string RateLimited = "urn:cloudy:problem:rate-limited";
-
-    public static ProblemHttpResult BadRequest(string detail) => Make(StatusCodes.Status400BadRequest, "Bad request", detail);
-
-    public static ProblemHttpResult Unauthorized(string detail) => Make(StatusCodes.Status401Unauthorized, "Unauthorized", detail);
-
-    public static ProblemHttpResult NotFound(string detail) => Make(StatusCodes.Status404NotFound, "Not found", detail);
-
-    public static ProblemHttpResult TooLarge(string detail) => Make(StatusCodes.Status413PayloadTooLarge, "Payload too large", detail);
-
-    public static ProblemHttpResult Make(int status, string title, string detail, string? type = null, IDictionary<string, object?>? extensions = null) =>
-        TypedResults.Problem(statusCode: status, title: title, detail: detail, type: type, extensions: extensions);
 }

@@ -1,6 +1,6 @@
 using Cloudy.Contracts;
-using Cloudy.EventBus;
 using Cloudy.Delivery.Streaming;
+using Cloudy.EventBus;
 using Cloudy.Store;
 
 namespace Cloudy.Delivery.Mailbox;

@@ -1,5 +1,7 @@
-using Cloudy.Contracts.Identity;
+using Cloudy.ServiceDefaults.Http;
+using System.Security.Claims;
 using Cloudy.Contracts;
+using Cloudy.Contracts.Identity;
 using Cloudy.EventBus;
 using Cloudy.Identity.Domain;
 using Cloudy.Identity.Http;
@@ -9,7 +11,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using System.Security.Claims;
 
 namespace Cloudy.Identity.Endpoints;
 
@@ -36,7 +37,7 @@ internal static class AccountEndpoints
 
         if (!DeviceKeys.TryParse(body!.SigningKey, out var key))
         {
-            return Problems.BadRequest("signingKey must be a 32-byte Ed25519 public key, base64url without padding.");
+            return ProblemResults.BadRequest("signingKey must be a 32-byte Ed25519 public key, base64url without padding.");
         }
 
         for (var attempt = 0; attempt < IdAttempts; attempt++)

@@ -1,3 +1,4 @@
+using Cloudy.ServiceDefaults.Http;
 using Cloudy.Contracts.Identity;
 using Cloudy.Identity.Domain;
 using Cloudy.Identity.Http;
@@ -32,7 +33,7 @@ internal static class AuthEndpoints
 
         if (!RandomIds.IsValid(body!.AccountId, RandomIds.AccountIdBytes) || body.DeviceId is not (>= 1 and <= DeviceSlots.MaxDeviceId))
         {
-            return Problems.BadRequest("accountId must be an account id and deviceId a device id (1-127).");
+            return ProblemResults.BadRequest("accountId must be an account id and deviceId a device id (1-127).");
         }
 
         var nonce = System.Security.Cryptography.RandomNumberGenerator.GetBytes(RandomIds.SecretBytes);
@@ -42,8 +43,8 @@ internal static class AuthEndpoints
         {
             StoreOutcome.Ok => NoStore(http, TypedResults.Json(
                 new ChallengeResponse(System.Buffers.Text.Base64Url.EncodeToString(nonce), expiresAt), IdentityJsonContext.Default.ChallengeResponse)),
-            StoreOutcome.TooManyPending => Problems.TooMany("Too many unanswered challenges for this account; answer or wait for one to expire."),
-            _ => Problems.NotFound("No such account or device."),
+            StoreOutcome.TooManyPending => ProblemResults.TooMany("Too many unanswered challenges for this account; answer or wait for one to expire."),
+            _ => ProblemResults.NotFound("No such account or device."),
         };
     }
 
@@ -59,7 +60,7 @@ internal static class AuthEndpoints
             || !RandomIds.TryDecode(body.Nonce, RandomIds.SecretBytes, out var nonce)
             || !RandomIds.TryDecode(body.Signature, DeviceKeys.SignatureBytes, out var signature))
         {
-            return Problems.BadRequest("Expected accountId, deviceId (1-127), nonce (32 bytes) and signature (64 bytes), base64url.");
+            return ProblemResults.BadRequest("Expected accountId, deviceId (1-127), nonce (32 bytes) and signature (64 bytes), base64url.");
         }
 
         var accountId = body.AccountId!;
@@ -69,12 +70,12 @@ internal static class AuthEndpoints
         // challenge only the one whose consumption wins gets a token.
         if (device is null || !DeviceKeys.Verify(device.PublicKey, LoginMessage.Build(nonce, accountId, deviceId), signature))
         {
-            return Problems.Unauthorized("The signature does not verify for this account and device.");
+            return ProblemResults.Unauthorized("The signature does not verify for this account and device.");
         }
 
         if (await store.ConsumeChallengeAsync(accountId, deviceId, RandomIds.Digest(nonce)) != StoreOutcome.Ok)
         {
-            return Problems.Unauthorized("The challenge is unknown, already used or expired.");
+            return ProblemResults.Unauthorized("The challenge is unknown, already used or expired.");
         }
 
         var token = issuer.Issue(accountId, deviceId);

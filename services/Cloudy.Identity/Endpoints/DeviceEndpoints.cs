@@ -1,7 +1,8 @@
-using Cloudy.Contracts.Identity;
+using Cloudy.ServiceDefaults.Http;
 using System.Buffers.Text;
 using System.Security.Claims;
 using Cloudy.Contracts;
+using Cloudy.Contracts.Identity;
 using Cloudy.EventBus;
 using Cloudy.Identity.Domain;
 using Cloudy.Identity.Http;
@@ -44,12 +45,12 @@ internal static class DeviceEndpoints
         var outcome = await store.AddLinkCodeAsync(code.AccountId, code.Digest, expiresAt, options.MaxPendingLinkCodes);
         if (outcome == StoreOutcome.TooManyPending)
         {
-            return Problems.TooMany("Too many unredeemed link codes; redeem one or wait for it to expire.");
+            return ProblemResults.TooMany("Too many unredeemed link codes; redeem one or wait for it to expire.");
         }
 
         if (outcome != StoreOutcome.Ok)
         {
-            return Problems.Unauthorized("The account no longer exists.");
+            return ProblemResults.Unauthorized("The account no longer exists.");
         }
 
         http.Response.NoStore();
@@ -69,7 +70,7 @@ internal static class DeviceEndpoints
         var code = LinkCode.Parse(body!.Code);
         if (code is null || !DeviceKeys.TryParse(body.SigningKey, out var key))
         {
-            return Problems.BadRequest("Expected a link code and a 32-byte Ed25519 signingKey, base64url.");
+            return ProblemResults.BadRequest("Expected a link code and a 32-byte Ed25519 signingKey, base64url.");
         }
 
         var (outcome, deviceId) = await store.RedeemLinkCodeAsync(code, key, options.MaxDevices);
@@ -80,9 +81,9 @@ internal static class DeviceEndpoints
                 return TypedResults.Json(new DeviceRegistered(code.AccountId, deviceId), IdentityJsonContext.Default.DeviceRegistered,
                     statusCode: StatusCodes.Status201Created);
             case StoreOutcome.DeviceLimit:
-                return Problems.Conflict($"The account already has {options.MaxDevices} devices; remove one first.");
+                return ProblemResults.Conflict($"The account already has {options.MaxDevices} devices; remove one first.");
             default:
-                return Problems.NotFound("The link code is unknown, already used or expired.");
+                return ProblemResults.NotFound("The link code is unknown, already used or expired.");
         }
     }
 
@@ -90,7 +91,7 @@ internal static class DeviceEndpoints
     {
         if (!DeviceSlots.TryParse(deviceId, out var id))
         {
-            return Problems.NotFound("No such device.");
+            return ProblemResults.NotFound("No such device.");
         }
 
         var accountId = user.AccountId();
@@ -100,9 +101,9 @@ internal static class DeviceEndpoints
                 await bus.PublishAsync(Topics.Identity, accountId, new DeviceRemoved(accountId, id), cancellationToken);
                 return TypedResults.NoContent();
             case StoreOutcome.LastDevice:
-                return Problems.Conflict("This is the account's last device; delete the account instead.");
+                return ProblemResults.Conflict("This is the account's last device; delete the account instead.");
             default:
-                return Problems.NotFound("No such device.");
+                return ProblemResults.NotFound("No such device.");
         }
     }
 }

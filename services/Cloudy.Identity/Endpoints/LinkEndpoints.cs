@@ -1,5 +1,6 @@
-using Cloudy.Contracts.Identity;
+using Cloudy.ServiceDefaults.Http;
 using System.Security.Claims;
+using Cloudy.Contracts.Identity;
 using Cloudy.Identity.Domain;
 using Cloudy.Identity.Http;
 using Cloudy.Identity.Storage;
@@ -57,7 +58,7 @@ internal static class LinkEndpoints
         var handle = body!.Handle;
         var accountId = RandomIds.IsValid(handle, RandomIds.HandleBytes) ? await store.ResolveHandleAsync(handle!) : null;
         return accountId is null
-            ? Problems.NotFound("No account has this public link.")
+            ? ProblemResults.NotFound("No account has this public link.")
             : TypedResults.Json(new ResolvedLinkResponse(accountId), IdentityJsonContext.Default.ResolvedLinkResponse);
     }
 
@@ -65,7 +66,7 @@ internal static class LinkEndpoints
     {
         if (handle is null)
         {
-            return Problems.NotFound("The public link is not enabled.");
+            return ProblemResults.NotFound("The public link is not enabled.");
         }
 
         response.NoStore();

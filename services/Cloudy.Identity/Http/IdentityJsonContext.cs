@@ -1,6 +1,6 @@
-using Cloudy.Contracts.Identity;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Cloudy.Contracts.Identity;
 
 namespace Cloudy.Identity.Http;
 

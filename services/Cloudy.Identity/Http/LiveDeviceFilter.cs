@@ -1,3 +1,4 @@
+using Cloudy.ServiceDefaults.Http;
 using Cloudy.Identity.Domain;
 using Cloudy.Identity.Storage;
 using Cloudy.Security;
@@ -18,7 +19,7 @@ internal sealed class LiveDeviceFilter(IdentityStore store) : IEndpointFilter
             || !user.TryGetDeviceId(out var deviceId)
             || await store.GetDeviceAsync(accountId, deviceId).ConfigureAwait(false) is null)
         {
-            return Problems.Unauthorized("The token's device is not registered.");
+            return ProblemResults.Unauthorized("The token's device is not registered.");
         }
 
         return await next(context).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using Cloudy.ServiceDefaults.Http;
 using System.Globalization;
 using System.Security.Claims;
 using Cloudy.KeyDirectory.Domain;
@@ -50,7 +51,7 @@ internal static class KeyEndpoints
         var (upload, error) = KeyUploadParser.Parse(body!, options.MaxPreKeysPerUpload);
         if (upload is null)
         {
-            return Problems.BadRequest(error!);
+            return ProblemResults.BadRequest(error!);
         }
 
         var outcome = await uploads.UploadAsync(accountId, deviceId, upload, cancellationToken);
@@ -58,8 +59,8 @@ internal static class KeyEndpoints
         {
             UploadStatus.Stored => TypedResults.NoContent(),
             UploadStatus.BadSignature => Problems.BadSignature(outcome.Detail!),
-            UploadStatus.Conflict => Problems.Conflict(outcome.Detail!),
-            _ => Problems.BadRequest(outcome.Detail!),
+            UploadStatus.Conflict => ProblemResults.Conflict(outcome.Detail!),
+            _ => ProblemResults.BadRequest(outcome.Detail!),
         };
     }
 
@@ -98,7 +99,7 @@ internal static class KeyEndpoints
         if (result.RetryAfter is { } wait)
         {
             http.Response.Headers.RetryAfter = Math.Ceiling(wait.TotalSeconds).ToString(CultureInfo.InvariantCulture);
-            return Problems.Make(StatusCodes.Status429TooManyRequests, "Too many requests",
+            return ProblemResults.Make(StatusCodes.Status429TooManyRequests, "Too many requests",
                 "Too many prekey bundle fetches of this account; retry later.");
         }
 
@@ -136,9 +137,9 @@ internal static class KeyEndpoints
     private static bool TryParseDeviceId(string value, out int deviceId) =>
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out deviceId) && deviceId is >= 1 and <= MaxDeviceId;
 
-    private static IResult CallerProblem() => Problems.Unauthorized("The token does not name a valid account and device.");
+    private static IResult CallerProblem() => ProblemResults.Unauthorized("The token does not name a valid account and device.");
 
-    private static IResult NoKeys() => Problems.NotFound("No keys for this account or device.");
+    private static IResult NoKeys() => ProblemResults.NotFound("No keys for this account or device.");
 
     private static RouteHandlerBuilder WithBundleResponses(this RouteHandlerBuilder builder) => builder
         .Produces<PreKeyBundleResponse>()

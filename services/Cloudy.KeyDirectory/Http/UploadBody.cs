@@ -1,3 +1,4 @@
+using Cloudy.ServiceDefaults.Http;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -13,7 +14,7 @@ internal static class UploadBody
     {
         if (!request.HasJsonContentType())
         {
-            return (null, Problems.Make(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", "Send the keys as application/json."));
+            return (null, ProblemResults.Make(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", "Send the keys as application/json."));
         }
 
         if (request.ContentLength > maxBytes)
@@ -32,21 +33,21 @@ internal static class UploadBody
         {
             var body = await JsonSerializer.DeserializeAsync(request.Body, KeyDirectoryJsonContext.Default.UploadKeysRequest, cancellationToken)
                 .ConfigureAwait(false);
-            return body is null ? (null, Problems.BadRequest("The body must be a JSON object.")) : (body, null);
+            return body is null ? (null, ProblemResults.BadRequest("The body must be a JSON object.")) : (body, null);
         }
         catch (JsonException)
         {
             // Its message can quote the input; invalid base64 key bytes also land here.
-            return (null, Problems.BadRequest("The body is not JSON of the expected shape (key bytes are standard base64)."));
+            return (null, ProblemResults.BadRequest("The body is not JSON of the expected shape (key bytes are standard base64)."));
         }
         catch (BadHttpRequestException bad)
         {
             return bad.StatusCode == StatusCodes.Status413PayloadTooLarge
                 ? (null, TooLarge(maxBytes))
-                : (null, Problems.Make(bad.StatusCode, "Bad request", "The request body could not be read."));
+                : (null, ProblemResults.Make(bad.StatusCode, "Bad request", "The request body could not be read."));
         }
     }
 
     private static IResult TooLarge(int maxBytes) =>
-        Problems.Make(StatusCodes.Status413PayloadTooLarge, "Request body too large", $"Key uploads are limited to {maxBytes} bytes.");
+        ProblemResults.Make(StatusCodes.Status413PayloadTooLarge, "Request body too large", $"Key uploads are limited to {maxBytes} bytes.");
 }

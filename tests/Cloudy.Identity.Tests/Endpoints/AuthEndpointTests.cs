@@ -1,7 +1,7 @@
-using Cloudy.Contracts.Identity;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Cloudy.Contracts.Identity;
 using Cloudy.Identity.Domain;
 using Cloudy.Security;
 using Microsoft.Extensions.DependencyInjection;

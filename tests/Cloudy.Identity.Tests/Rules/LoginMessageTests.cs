@@ -1,5 +1,5 @@
-using Cloudy.Contracts.Identity;
 using System.Text;
+using Cloudy.Contracts.Identity;
 using Cloudy.Identity.Domain;
 
 namespace Cloudy.Identity.Tests.Rules;

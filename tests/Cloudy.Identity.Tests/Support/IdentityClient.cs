@@ -1,10 +1,10 @@
-using Cloudy.Contracts.Identity;
 using System.Buffers.Text;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Cloudy.Contracts.Identity;
 using Cloudy.Identity.Domain;
 
 namespace Cloudy.Identity.Tests;

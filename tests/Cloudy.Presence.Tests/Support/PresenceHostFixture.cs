@@ -1,5 +1,4 @@
 extern alias Service;
-
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
@@ -15,8 +14,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using StackExchange.Redis;
 using Service::Microsoft.Extensions.Hosting;
+using StackExchange.Redis;
 
 namespace Cloudy.Presence.Tests.Support;
 
