@@ -30,6 +30,10 @@ publish:
 bench:
 	tests/Cloudy.Protocol.Benchmarks/run-bench.sh
 
+## load: a short `steady` delivery load test against a fresh embedded server (JSON, Markdown, PNG in .cache/load)
+load:
+	tests/Cloudy.LoadTest/run-load.sh
+
 format:
 	dotnet format Cloudy.sln
 

@@ -1,10 +1,10 @@
 namespace Cloudy.Contracts;
 
-/// <summary>Topics of the presence service (to be folded into <see cref="Topics"/> and <see cref="Topics.All"/> by the lead).</summary>
+/// <summary>The presence service's topic (an alias of <see cref="Topics.Presence"/>).</summary>
 public static class PresenceTopics
 {
     /// <summary>Presence changes to push to watchers, keyed by the account whose presence changed.</summary>
-    public const string Presence = "cloudy.presence.v1";
+    public const string Presence = Topics.Presence;
 }
 
 /// <summary>

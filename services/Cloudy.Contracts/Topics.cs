@@ -18,9 +18,12 @@ public static class Topics
     /// <summary>Device connect / disconnect events, keyed by account id.</summary>
     public const string Connections = "cloudy.connections.v1";
 
+    /// <summary>Presence changes to push to watchers, keyed by the account whose presence changed.</summary>
+    public const string Presence = "cloudy.presence.v1";
+
     /// <summary>The dead-letter topic for a source topic.</summary>
     public static string DeadLetter(string topic) => topic + ".dlq";
 
     /// <summary>Every topic the platform uses, for tools that pre-create them.</summary>
-    public static IReadOnlyList<string> All { get; } = [Identity, Keys, Envelopes, Connections];
+    public static IReadOnlyList<string> All { get; } = [Identity, Keys, Envelopes, Connections, Presence];
 }

@@ -5,7 +5,7 @@ namespace Cloudy.Charts.Tests;
 /// <summary>Kafka topics, secrets and the per-component configuration the services read.</summary>
 public sealed class KafkaAndConfigTests
 {
-    private static readonly string[] _topics = ["cloudy.identity.v1", "cloudy.keys.v1", "cloudy.envelopes.v1", "cloudy.connections.v1"];
+    private static readonly string[] _topics = ["cloudy.identity.v1", "cloudy.keys.v1", "cloudy.envelopes.v1", "cloudy.connections.v1", "cloudy.presence.v1"];
 
     [HelmFact]
     public void Render_Strimzi_EveryTopicAndDeadLetterTopicIsReplicated()
