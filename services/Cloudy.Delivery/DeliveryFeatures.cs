@@ -3,6 +3,7 @@ using Cloudy.Delivery.Domain;
 using Cloudy.Delivery.Endpoints;
 using Cloudy.Delivery.Http;
 using Cloudy.Delivery.Mailbox;
+using Cloudy.Delivery.Presence;
 using Cloudy.Delivery.Streaming;
 using Cloudy.EventBus;
 using Cloudy.Security;
@@ -18,7 +19,8 @@ public static class DeliveryFeatures
 {
     /// <summary>
     /// Registers sending, mailboxes, the stream and the consumers of group <paramref name="consumerGroup"/>:
-    /// envelopes (<see cref="Topics.Envelopes"/>) and the device registry projection (<see cref="Topics.Identity"/>).
+    /// envelopes (<see cref="Topics.Envelopes"/>), the device registry projection (<see cref="Topics.Identity"/>) and
+    /// presence changes pushed to watchers' streams (<see cref="PresenceTopics.Presence"/>).
     /// Adds no middleware.
     /// </summary>
     public static IHostApplicationBuilder AddDeliveryFeatures(this IHostApplicationBuilder builder, string consumerGroup)
@@ -41,6 +43,8 @@ public static class DeliveryFeatures
         services.AddEventHandler<AccountCreated, AccountCreatedProjection>(Topics.Identity, consumerGroup);
         services.AddEventHandler<DeviceLinked, DeviceLinkedProjection>(Topics.Identity, consumerGroup);
         services.AddEventHandler<DeviceRemoved, DeviceRemovedPurge>(Topics.Identity, consumerGroup);
+        EventSerializer.Register<PresenceChanged>();   // presence's own event; not in the shared registrations
+        services.AddEventHandler<PresenceChanged, PresenceChangedPush>(PresenceTopics.Presence, consumerGroup);
         return builder;
     }
 

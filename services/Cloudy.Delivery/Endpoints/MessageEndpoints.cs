@@ -1,4 +1,3 @@
-using Cloudy.ServiceDefaults.Http;
 using System.Globalization;
 using System.Security.Claims;
 using Cloudy.Contracts;
@@ -8,6 +7,7 @@ using Cloudy.Delivery.Mailbox;
 using Cloudy.Delivery.Streaming;
 using Cloudy.EventBus;
 using Cloudy.Security;
+using Cloudy.ServiceDefaults.Http;
 using Cloudy.Store;
 
 namespace Cloudy.Delivery.Endpoints;

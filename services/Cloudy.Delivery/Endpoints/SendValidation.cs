@@ -1,7 +1,7 @@
-using Cloudy.ServiceDefaults.Http;
 using System.Buffers.Text;
 using Cloudy.Delivery.Domain;
 using Cloudy.Delivery.Http;
+using Cloudy.ServiceDefaults.Http;
 
 namespace Cloudy.Delivery.Endpoints;
 

@@ -1,4 +1,3 @@
-using Cloudy.ServiceDefaults.Http;
 using System.Net.WebSockets;
 using Cloudy.Contracts;
 using Cloudy.Delivery.Domain;
@@ -7,6 +6,7 @@ using Cloudy.Delivery.Mailbox;
 using Cloudy.Delivery.Streaming;
 using Cloudy.EventBus;
 using Cloudy.Security;
+using Cloudy.ServiceDefaults.Http;
 
 namespace Cloudy.Delivery.Endpoints;
 

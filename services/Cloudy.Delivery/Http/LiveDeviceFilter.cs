@@ -1,6 +1,6 @@
-using Cloudy.ServiceDefaults.Http;
 using Cloudy.Delivery.Mailbox;
 using Cloudy.Security;
+using Cloudy.ServiceDefaults.Http;
 using Cloudy.Store;
 
 namespace Cloudy.Delivery.Http;

@@ -18,6 +18,9 @@ internal sealed class Notifier(IConnectionMultiplexer connection)
     /// <summary>Kind of a live-only envelope.</summary>
     public const string Push = "push";
 
+    /// <summary>Kind of a presence change for a watcher's device (live-only, like <see cref="Push"/>).</summary>
+    public const string Presence = "presence";
+
     /// <summary>Kind of a close request.</summary>
     public const string Close = "close";
 
@@ -38,6 +41,10 @@ internal sealed class Notifier(IConnectionMultiplexer connection)
     /// <summary>Pushes a live-only envelope to the holder of <paramref name="connectionValue"/>.</summary>
     public Task PushAsync(string connectionValue, string account, Envelope envelope) =>
         SendAsync(connectionValue, (conn) => new Notification(Push, account, envelope.DestinationDeviceId, conn, Envelope: envelope));
+
+    /// <summary>Forwards a presence change to the holder of <paramref name="connectionValue"/> (a watcher's device).</summary>
+    public Task PresenceAsync(string connectionValue, string account, int device, PresenceFrame presence) =>
+        SendAsync(connectionValue, (conn) => new Notification(Presence, account, device, conn, Presence: presence));
 
     private async Task SendAsync(string connectionValue, Func<string, Notification> build)
     {

@@ -21,7 +21,7 @@ internal sealed partial class StreamConnection(
     private static readonly TimeSpan _closeWait = TimeSpan.FromSeconds(2);
 
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-    private readonly Channel<Envelope> _pushes = Channel.CreateBounded<Envelope>(new BoundedChannelOptions(256) { FullMode = BoundedChannelFullMode.DropOldest });
+    private readonly Channel<StreamFrame> _pushes = Channel.CreateBounded<StreamFrame>(new BoundedChannelOptions(256) { FullMode = BoundedChannelFullMode.DropOldest });
     private readonly HashSet<string> _inFlight = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _sendLock = new(1, 1);
@@ -37,10 +37,13 @@ internal sealed partial class StreamConnection(
     /// <summary>New mail may be waiting: run the pump.</summary>
     public void Wake() => _wake.Writer.TryWrite(true);
 
-    /// <summary>Queues a live-only envelope (dropped oldest-first if the client is far behind: it is ephemeral).</summary>
-    public void Push(Envelope envelope)
+    /// <summary>
+    /// Queues a live-only frame (an ephemeral envelope or a presence change), never stored: dropped oldest-first
+    /// if the client is far behind, because it is ephemeral.
+    /// </summary>
+    public void Push(StreamFrame frame)
     {
-        _pushes.Writer.TryWrite(envelope);
+        _pushes.Writer.TryWrite(frame);
         Wake();
     }
 
@@ -107,7 +110,7 @@ internal sealed partial class StreamConnection(
             {
                 while (_pushes.Reader.TryRead(out var live))
                 {
-                    await SendAsync(new StreamFrame(FrameTypes.Envelope, live), stop).ConfigureAwait(false);
+                    await SendAsync(live, stop).ConfigureAwait(false);
                 }
 
                 await FillAsync(stop).ConfigureAwait(false);

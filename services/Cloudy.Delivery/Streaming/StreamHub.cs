@@ -56,7 +56,10 @@ internal sealed partial class StreamHub(IConnectionMultiplexer connection, Notif
                 stream.Wake();
                 break;
             case Notifier.Push when notification.Envelope is { } envelope:
-                stream.Push(envelope);
+                stream.Push(new StreamFrame(FrameTypes.Envelope, envelope));
+                break;
+            case Notifier.Presence when notification.Presence is { } presence:
+                stream.Push(new StreamFrame(FrameTypes.Presence, Presence: presence));
                 break;
             case Notifier.Close:
                 stream.RequestClose((System.Net.WebSockets.WebSocketCloseStatus)(notification.CloseCode ?? StreamCloseCodes.Replaced),

@@ -1,9 +1,9 @@
-using Cloudy.ServiceDefaults.Http;
 using Cloudy.Contracts.Identity;
 using Cloudy.Identity.Domain;
 using Cloudy.Identity.Http;
 using Cloudy.Identity.Storage;
 using Cloudy.Identity.Tokens;
+using Cloudy.ServiceDefaults.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;

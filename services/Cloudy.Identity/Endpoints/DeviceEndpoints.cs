@@ -1,4 +1,3 @@
-using Cloudy.ServiceDefaults.Http;
 using System.Buffers.Text;
 using System.Security.Claims;
 using Cloudy.Contracts;
@@ -8,6 +7,7 @@ using Cloudy.Identity.Domain;
 using Cloudy.Identity.Http;
 using Cloudy.Identity.Storage;
 using Cloudy.Security;
+using Cloudy.ServiceDefaults.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;

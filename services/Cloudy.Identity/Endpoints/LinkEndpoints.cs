@@ -1,10 +1,10 @@
-using Cloudy.ServiceDefaults.Http;
 using System.Security.Claims;
 using Cloudy.Contracts.Identity;
 using Cloudy.Identity.Domain;
 using Cloudy.Identity.Http;
 using Cloudy.Identity.Storage;
 using Cloudy.Security;
+using Cloudy.ServiceDefaults.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;

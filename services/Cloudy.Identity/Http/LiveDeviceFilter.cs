@@ -1,7 +1,7 @@
-using Cloudy.ServiceDefaults.Http;
 using Cloudy.Identity.Domain;
 using Cloudy.Identity.Storage;
 using Cloudy.Security;
+using Cloudy.ServiceDefaults.Http;
 using Microsoft.AspNetCore.Http;
 
 namespace Cloudy.Identity.Http;

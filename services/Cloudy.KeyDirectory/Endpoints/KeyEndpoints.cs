@@ -1,10 +1,10 @@
-using Cloudy.ServiceDefaults.Http;
 using System.Globalization;
 using System.Security.Claims;
 using Cloudy.KeyDirectory.Domain;
 using Cloudy.KeyDirectory.Http;
 using Cloudy.KeyDirectory.Storage;
 using Cloudy.Security;
+using Cloudy.ServiceDefaults.Http;
 using Cloudy.Store;
 
 namespace Cloudy.KeyDirectory.Endpoints;
@@ -42,7 +42,7 @@ internal static class KeyEndpoints
             return CallerProblem();
         }
 
-        var (body, problem) = await UploadBody.ReadAsync(request, options.MaxUploadBytes, cancellationToken);
+        var (body, problem) = await JsonRequestBody.ReadAsync(request, KeyDirectoryJsonContext.Default.UploadKeysRequest, options.MaxUploadBytes, cancellationToken);
         if (problem is not null)
         {
             return problem;

@@ -7,9 +7,9 @@ using Cloudy.Client;
 using Cloudy.Client.Messaging;
 using Cloudy.Client.State;
 using Cloudy.Client.Wire;
+using Cloudy.LoadTest.Metrics;
 using Cloudy.Protocol.Keys;
 using Cloudy.Protocol.Stores;
-using Cloudy.LoadTest.Metrics;
 
 namespace Cloudy.LoadTest.Net;
 
