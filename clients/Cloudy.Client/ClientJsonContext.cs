@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Cloudy.Client.Messaging;
 using Cloudy.Client.State;
 using Cloudy.Client.Wire;
+using Cloudy.Contracts.Delivery;
 using Cloudy.Contracts.Identity;
 
 namespace Cloudy.Client;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Cloudy.Client.Wire;
+using Cloudy.Contracts.Delivery;
 
 namespace Cloudy.Client;
 

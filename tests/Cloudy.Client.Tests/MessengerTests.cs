@@ -1,6 +1,7 @@
 using System.Net;
 using Cloudy.Client.Messaging;
 using Cloudy.Client.Wire;
+using Cloudy.Contracts.Delivery;
 
 namespace Cloudy.Client.Tests;
 

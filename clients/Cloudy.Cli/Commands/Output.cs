@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using Cloudy.Client.Messaging;
 using Cloudy.Client.State;
+using Cloudy.Contracts.Delivery;
 
 namespace Cloudy.Cli.Commands;
 

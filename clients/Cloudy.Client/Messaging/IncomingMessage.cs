@@ -1,4 +1,5 @@
 using Cloudy.Client.Wire;
+using Cloudy.Contracts.Delivery;
 
 namespace Cloudy.Client.Messaging;
 

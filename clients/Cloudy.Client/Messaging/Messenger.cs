@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using Cloudy.Client.State;
 using Cloudy.Client.Wire;
+using Cloudy.Contracts.Delivery;
 using Cloudy.Protocol;
 using Cloudy.Protocol.Fingerprints;
 using Cloudy.Protocol.Keys;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 using Cloudy.Contracts;
+using Cloudy.Contracts.Delivery;
 using Cloudy.Delivery.Domain;
 using Cloudy.Delivery.Http;
 using Cloudy.Delivery.Mailbox;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Cloudy.Contracts.Delivery;
 using Cloudy.Delivery.Streaming;
 
 namespace Cloudy.Delivery.Http;

@@ -1,3 +1,4 @@
+using Cloudy.Contracts.Delivery;
 using Cloudy.Delivery.Domain;
 using Cloudy.Delivery.Http;
 using Cloudy.Delivery.Streaming;

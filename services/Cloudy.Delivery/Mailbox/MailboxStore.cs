@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Cloudy.Contracts.Delivery;
 using Cloudy.Delivery.Domain;
 using Cloudy.Delivery.Http;
 using StackExchange.Redis;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Cloudy.Contracts.Delivery;
 using Cloudy.Delivery.Http;
 using Cloudy.Delivery.Mailbox;
 using StackExchange.Redis;

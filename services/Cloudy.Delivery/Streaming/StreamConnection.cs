@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using System.Text.Json;
 using System.Threading.Channels;
+using Cloudy.Contracts.Delivery;
 using Cloudy.Delivery.Domain;
 using Cloudy.Delivery.Http;
 using Cloudy.Delivery.Mailbox;

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Cloudy.Contracts.Delivery;
 using Cloudy.Delivery.Http;
 
 namespace Cloudy.Delivery.Streaming;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using Cloudy.Contracts.Delivery;
 using Cloudy.Delivery.Http;
 using Cloudy.Delivery.Mailbox;
 using StackExchange.Redis;

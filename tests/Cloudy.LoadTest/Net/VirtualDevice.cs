@@ -7,6 +7,7 @@ using Cloudy.Client;
 using Cloudy.Client.Messaging;
 using Cloudy.Client.State;
 using Cloudy.Client.Wire;
+using Cloudy.Contracts.Delivery;
 using Cloudy.LoadTest.Metrics;
 using Cloudy.Protocol.Keys;
 using Cloudy.Protocol.Stores;
