@@ -46,7 +46,10 @@ public abstract class KeyStoreBackendTests(IStoreServer server)
     [RequirementsFact]
     public async Task FetchAsync_LimitReached_RefusesUntilTheWindowExpires()
     {
-        var store = new KeyStore(server.Connection, _options with { FetchPermits = 2, FetchWindow = TimeSpan.FromMilliseconds(700) });
+        // The window must outlast three round trips on a loaded two-core CI machine, or the third fetch
+        // would land in a fresh window; it was 700 ms and once failed that way under `make test`.
+        var window = TimeSpan.FromSeconds(3);
+        var store = new KeyStore(server.Connection, _options with { FetchPermits = 2, FetchWindow = window });
         var account = TokenMinter.NewAccountId();
         var requester = TokenMinter.NewAccountId();
         await UploadAsync(store, account, new ClientKeys().FullUpload(ec: 5, pq: 5));
@@ -54,11 +57,11 @@ public abstract class KeyStoreBackendTests(IStoreServer server)
         Assert.Null((await store.FetchAsync(requester, account, [1])).RetryAfter);
         Assert.Null((await store.FetchAsync(requester, account, [1])).RetryAfter);
         var limited = await store.FetchAsync(requester, account, [1]);
-        await Task.Delay(1000);
+        await Task.Delay(window + TimeSpan.FromMilliseconds(300));
         var afterWindow = await store.FetchAsync(requester, account, [1]);
 
         Assert.NotNull(limited.RetryAfter);
-        Assert.InRange(limited.RetryAfter!.Value, TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(700));
+        Assert.InRange(limited.RetryAfter!.Value, TimeSpan.FromMilliseconds(1), window);
         Assert.Empty(limited.Bundles);
         Assert.Null(afterWindow.RetryAfter);
         Assert.Equal(3u, Assert.Single(afterWindow.Bundles).PreKey!.Id);   // the refused fetch consumed nothing
