@@ -16,6 +16,10 @@
 #   CLOUDY_KAFKA_SESSION_TIMEOUT  consumer-group session timeout (00:00:06). The mock cluster waits this long
 #                          after a member leaves before it assigns its partitions again; librdkafka's 45 s
 #                          default would stall a restarted service's consumers for most of a minute.
+#   CLOUDY_KAFKA_FETCH_WAIT  consumers' fetch.wait.max.ms (00:00:00.010). The mock cluster answers an empty fetch
+#                          only after this whole wait, even when a record arrives meanwhile (a real broker answers
+#                          at once), so it is a floor under every event's latency here; librdkafka's 500 ms default
+#                          made ~280 ms of the platform's end-to-end latency.
 #   CLOUDY_RESTART_SERVICES=1  restart identity / key-directory / delivery / presence when one exits (as
 #                          Kubernetes restarts a pod) instead of stopping everything; the e2e tests stop a
 #                          service by PID this way to prove a consumer restart loses and duplicates nothing.
@@ -168,6 +172,7 @@ service() { # name project port jwks-url
     Bus__Adapter=Kafka \
     Kafka__BootstrapServers="$bootstrap" \
     Kafka__SessionTimeout="${CLOUDY_KAFKA_SESSION_TIMEOUT:-00:00:06}" \
+    Kafka__FetchWaitMax="${CLOUDY_KAFKA_FETCH_WAIT:-00:00:00.010}" \
     Cloudy__DataDir="$data" \
     Auth__JwksUrl="$4" \
     OTEL_SERVICE_NAME="$1" \

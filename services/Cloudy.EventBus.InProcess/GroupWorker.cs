@@ -6,15 +6,32 @@ using StackExchange.Redis;
 namespace Cloudy.EventBus.InProcess;
 
 /// <summary>
-/// The single worker of one group on one topic. It takes the oldest event with LMOVE into the group's
-/// processing list, handles it, and removes it (LREM) only afterwards, so an event taken by a process that
-/// dies is still in the store; on start, processing items go back to the front of the queue. One worker
-/// per group handles events strictly in publish order, which keeps per-key order. Only non-blocking
-/// commands are used (the multiplexer is shared); an idle worker sleeps on an in-memory signal with a
-/// slow poll as backstop.
+/// The single worker of one group on one topic. It takes up to <see cref="InProcessBusOptions.MaxBatchSize"/>
+/// of the oldest events at once (a script moves them into the group's processing list), handles them, and
+/// removes them from the processing list only afterwards, so events taken by a process that dies are still in
+/// the store; on start, processing items go back to the front of the queue.
 /// </summary>
+/// <remarks>
+/// Why batches: handling one event at a time made throughput the inverse of a handful of sequential store
+/// round trips (about 400 events/s), and every hop between threads cost more CPU than the work itself. Within
+/// a batch, events with different keys run concurrently and events with the same key run in publish order,
+/// which is the ordering guarantee Kafka gives per partition key; batches themselves run one after another.
+/// Only non-blocking commands are used (the multiplexer is shared); an idle worker sleeps on an in-memory
+/// signal with a slow poll as backstop.
+/// </remarks>
 internal sealed class GroupWorker
 {
+    /// <summary>KEYS: ready, processing. ARGV: max count. Moves up to max oldest items, returning them oldest first.</summary>
+    private const string TakeScript = """
+        local out = {}
+        for i = 1, tonumber(ARGV[1]) do
+          local item = redis.call('LMOVE', KEYS[1], KEYS[2], 'RIGHT', 'LEFT')
+          if not item then break end
+          out[i] = item
+        end
+        return out
+        """;
+
     private readonly EventDispatcher _dispatcher;
     private readonly IDatabase _db;
     private readonly InProcessBusOptions _options;
@@ -48,20 +65,19 @@ internal sealed class GroupWorker
             Log.WorkerStarted(_logger, _dispatcher.Group, _dispatcher.Topic, recovered);
             while (!stoppingToken.IsCancellationRequested)
             {
-                var item = await WithStoreRetryAsync(
-                    () => _db.ListMoveAsync(_ready, _processing, ListSide.Right, ListSide.Left), stoppingToken);
-                if (item.IsNull)
+                var items = await WithStoreRetryAsync(TakeAsync, stoppingToken);
+                if (items.Length == 0)
                 {
                     await _signal.WaitAsync(_options.PollInterval, stoppingToken);
                     continue;
                 }
 
-                await ProcessAsync((byte[])item!, stoppingToken);
+                await ProcessBatchAsync(items, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Shutdown. An event being handled stays in the processing list and is recovered on next start.
+            // Shutdown. Events being handled stay in the processing list and are recovered on next start.
         }
     }
 
@@ -80,27 +96,71 @@ internal sealed class GroupWorker
         return count;
     }
 
-    private async Task ProcessAsync(byte[] item, CancellationToken stoppingToken)
+    private async Task<byte[][]> TakeAsync()
     {
-        StoredEvent stored;
-        try
+        var result = await _db.ScriptEvaluateAsync(TakeScript, [_ready, _processing], [Math.Max(1, _options.MaxBatchSize)]);
+        return result.IsNull ? [] : [.. ((RedisResult[])result!).Select(r => (byte[])r!)];
+    }
+
+    private async Task ProcessBatchAsync(byte[][] items, CancellationToken stoppingToken)
+    {
+        var slots = new BatchSlot[items.Length];
+        for (var i = 0; i < items.Length; i++)
         {
-            stored = StoredEvent.Deserialize(item);
+            slots[i] = BatchSlot.Parse(items[i]);
         }
-        catch (JsonException ex)
+
+        await CountDeliveriesAsync(slots, stoppingToken);
+
+        // Same key: in order, one after another. Different keys: concurrently.
+        var chains = slots.Where(s => s.Outcome is null)
+            .GroupBy(s => s.Stored!.Envelope.Key, StringComparer.Ordinal)
+            .Select(chain => RunChainAsync(chain, stoppingToken));
+        await Task.WhenAll(chains);
+        stoppingToken.ThrowIfCancellationRequested();
+
+        await CompleteAsync(slots, stoppingToken);
+    }
+
+    /// <summary>Counts one more delivery for every readable item (one round trip); over the limit means a crash loop.</summary>
+    private async Task CountDeliveriesAsync(BatchSlot[] slots, CancellationToken stoppingToken)
+    {
+        var readable = slots.Where(s => s.Outcome is null).ToArray();
+        if (readable.Length == 0)
         {
-            await DeadLetterAsync(item, null, RetryOutcome.Describe(ex), 0, stoppingToken);
             return;
         }
 
-        var deliveries = await WithStoreRetryAsync(() => _db.HashIncrementAsync(_deliveries, stored.ItemId), stoppingToken);
-        if (deliveries > _options.MaxDeliveries)
+        var counts = await WithStoreRetryAsync(
+            async () =>
+            {
+                var batch = _db.CreateBatch();
+                var pending = readable.Select(s => batch.HashIncrementAsync(_deliveries, s.Stored!.ItemId)).ToArray();
+                batch.Execute();
+                return await Task.WhenAll(pending);
+            },
+            stoppingToken);
+        for (var i = 0; i < readable.Length; i++)
         {
-            var error = $"Delivery limit exceeded: taken {deliveries} times; the process stopped while handling it each time.";
-            await DeadLetterAsync(item, stored, error, 0, stoppingToken);
-            return;
+            if (counts[i] > _options.MaxDeliveries)
+            {
+                readable[i].DeadLetter($"Delivery limit exceeded: taken {counts[i]} times; the process stopped while handling it each time.", 0);
+            }
         }
+    }
 
+    private async Task RunChainAsync(IEnumerable<BatchSlot> chain, CancellationToken stoppingToken)
+    {
+        foreach (var slot in chain)
+        {
+            stoppingToken.ThrowIfCancellationRequested();
+            await HandleAsync(slot, stoppingToken);
+        }
+    }
+
+    private async Task HandleAsync(BatchSlot slot, CancellationToken stoppingToken)
+    {
+        var stored = slot.Stored!;
         var envelope = stored.Envelope;
         Contracts.IntegrationEvent? @event;
         try
@@ -109,13 +169,13 @@ internal sealed class GroupWorker
         }
         catch (JsonException ex)
         {
-            await DeadLetterAsync(item, stored, RetryOutcome.Describe(ex), 0, stoppingToken);
+            slot.DeadLetter(RetryOutcome.Describe(ex), 0);
             return;
         }
 
         if (@event is null)
         {
-            await CompleteAsync(item, stored, stoppingToken);
+            slot.Complete();
             return;
         }
 
@@ -127,39 +187,46 @@ internal sealed class GroupWorker
             stoppingToken);
         if (outcome.Succeeded)
         {
-            await CompleteAsync(item, stored, stoppingToken);
+            slot.Complete();
             return;
         }
 
         EventBusTracing.RecordError(activity, outcome.LastError!);
-        await DeadLetterAsync(item, stored, outcome.ErrorDescription!, outcome.Attempts, stoppingToken);
+        slot.DeadLetter(outcome.ErrorDescription!, outcome.Attempts);
     }
 
-    private Task CompleteAsync(byte[] item, StoredEvent stored, CancellationToken stoppingToken) =>
-        WithStoreRetryAsync(
-            async () =>
-            {
-                var transaction = _db.CreateTransaction();
-                _ = transaction.ListRemoveAsync(_processing, item, 1);
-                _ = transaction.HashDeleteAsync(_deliveries, stored.ItemId);
-                return await transaction.ExecuteAsync();
-            },
-            stoppingToken);
-
-    private Task DeadLetterAsync(byte[] item, StoredEvent? stored, string error, int attempts, CancellationToken stoppingToken)
+    /// <summary>
+    /// Leaves the processing list for the whole batch in one transaction: dead letters are pushed, every item
+    /// is removed and its delivery counter dropped, all together or not at all.
+    /// </summary>
+    private Task CompleteAsync(BatchSlot[] slots, CancellationToken stoppingToken)
     {
-        var entry = new DeadLetteredEvent(Encoding.UTF8.GetString(item), _dispatcher.Group, error, attempts, DateTimeOffset.UtcNow).Serialize();
-        Log.DeadLettered(_logger, _dispatcher.Group, _dispatcher.Topic, attempts, error);
+        var now = DateTimeOffset.UtcNow;
+        var deadLetters = slots.Where(s => s.Error is not null)
+            .Select(s =>
+            {
+                Log.DeadLettered(_logger, _dispatcher.Group, _dispatcher.Topic, s.Attempts, s.Error!);
+                return (RedisValue)new DeadLetteredEvent(Encoding.UTF8.GetString(s.Item), _dispatcher.Group, s.Error!, s.Attempts, now).Serialize();
+            })
+            .ToArray();
+        var itemIds = slots.Where(s => s.Stored is not null).Select(s => (RedisValue)s.Stored!.ItemId).ToArray();
         return WithStoreRetryAsync(
             async () =>
             {
-                // Moving to the dead-letter list and leaving processing happen together or not at all.
                 var transaction = _db.CreateTransaction();
-                _ = transaction.ListLeftPushAsync(_deadLetter, entry);
-                _ = transaction.ListRemoveAsync(_processing, item, 1);
-                if (stored is not null)
+                if (deadLetters.Length > 0)
                 {
-                    _ = transaction.HashDeleteAsync(_deliveries, stored.ItemId);
+                    _ = transaction.ListLeftPushAsync(_deadLetter, deadLetters);
+                }
+
+                foreach (var slot in slots)
+                {
+                    _ = transaction.ListRemoveAsync(_processing, slot.Item, 1);
+                }
+
+                if (itemIds.Length > 0)
+                {
+                    _ = transaction.HashDeleteAsync(_deliveries, itemIds);
                 }
 
                 return await transaction.ExecuteAsync();
@@ -168,8 +235,8 @@ internal sealed class GroupWorker
     }
 
     /// <summary>
-    /// Retries a store operation until it succeeds or shutdown: giving up would either lose the event or
-    /// leave it stuck in the processing list until the next start.
+    /// Retries a store operation until it succeeds or shutdown: giving up would either lose the events or
+    /// leave them stuck in the processing list until the next start.
     /// </summary>
     private async Task<T> WithStoreRetryAsync<T>(Func<Task<T>> operation, CancellationToken stoppingToken)
     {
@@ -186,6 +253,45 @@ internal sealed class GroupWorker
             }
 
             await Task.Delay(_retry.BackoffAfter(failures), stoppingToken);
+        }
+    }
+
+    /// <summary>One taken item and what became of it in this batch.</summary>
+    private sealed class BatchSlot(byte[] item, StoredEvent? stored)
+    {
+        public byte[] Item { get; } = item;
+
+        /// <summary>The parsed item, or null when it could not be read.</summary>
+        public StoredEvent? Stored { get; } = stored;
+
+        /// <summary>Null while the item still needs handling; "done" or "dead" afterwards.</summary>
+        public string? Outcome { get; private set; }
+
+        public string? Error { get; private set; }
+
+        public int Attempts { get; private set; }
+
+        public static BatchSlot Parse(byte[] item)
+        {
+            try
+            {
+                return new BatchSlot(item, StoredEvent.Deserialize(item));
+            }
+            catch (JsonException ex)
+            {
+                var slot = new BatchSlot(item, null);
+                slot.DeadLetter(RetryOutcome.Describe(ex), 0);
+                return slot;
+            }
+        }
+
+        public void Complete() => Outcome = "done";
+
+        public void DeadLetter(string error, int attempts)
+        {
+            Outcome = "dead";
+            Error = error;
+            Attempts = attempts;
         }
     }
 }

@@ -24,6 +24,12 @@ public sealed record InProcessBusOptions
     /// </summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Most events one worker takes from its queue at once. Events of one batch with different keys are handled
+    /// concurrently, so this also bounds a group's concurrency; 1 restores strictly one-at-a-time handling.
+    /// </summary>
+    public int MaxBatchSize { get; init; } = 128;
+
     /// <summary>The retry policy these options describe.</summary>
     public EventRetryPolicy RetryPolicy => new()
     {

@@ -28,13 +28,18 @@ internal sealed class InProcessBusTopology
     public void Wake(string topic, string group)
     {
         var signal = SignalOf(topic, group);
+        if (signal.CurrentCount > 0)
+        {
+            return;   // already signalled; one wake-up drains the whole queue (and a full semaphore would throw)
+        }
+
         try
         {
             signal.Release();
         }
         catch (SemaphoreFullException)
         {
-            // Already signalled; one wake-up drains the whole queue.
+            // Another publisher signalled between the check and the release: same outcome.
         }
     }
 }

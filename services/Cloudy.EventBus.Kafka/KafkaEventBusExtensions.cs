@@ -20,6 +20,8 @@ public static class KafkaEventBusExtensions
             .Bind(configuration.GetSection(KafkaOptions.SectionName))
             .Validate(o => !string.IsNullOrWhiteSpace(o.BootstrapServers), "Kafka:BootstrapServers is required.")
             .Validate(o => o.MaxAttempts >= 1, "Kafka:MaxAttempts must be at least 1.")
+            .Validate(o => o.MaxConcurrency >= 1, "Kafka:MaxConcurrency must be at least 1.")
+            .Validate(o => o.MaxInFlight >= 1, "Kafka:MaxInFlight must be at least 1.")
             .ValidateOnStart();
         services.TryAddSingleton(sp => new KafkaProducer(
             sp.GetRequiredService<IOptions<KafkaOptions>>(), sp.GetRequiredService<ILogger<KafkaProducer>>()));

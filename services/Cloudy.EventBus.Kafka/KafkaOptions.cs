@@ -64,6 +64,35 @@ public sealed record KafkaOptions
     /// </summary>
     public TimeSpan? SessionTimeout { get; init; }
 
+    /// <summary>
+    /// Records of one consumer (one group on one topic) handled at the same time. Records of one key always run
+    /// one at a time and in order (<see cref="KafkaTopicConsumer"/>); this bounds how many keys run at once.
+    /// Handlers wait on I/O (store round trips), so a key's turn takes far longer than its CPU; the bound is
+    /// set well above the number of busy keys a node sees, and 1 handles every record strictly one after another.
+    /// </summary>
+    public int MaxConcurrency { get; init; } = 256;
+
+    /// <summary>
+    /// Records one consumer has taken from Kafka but not yet finished; polling pauses at this bound, so a slow
+    /// handler holds back the consumer instead of filling memory.
+    /// </summary>
+    public int MaxInFlight { get; init; } = 1000;
+
+    /// <summary>
+    /// How long a fetch may wait on the broker for new records (librdkafka <c>fetch.wait.max.ms</c>, default 500 ms).
+    /// A real broker answers as soon as a record arrives, so this only bounds idle fetches; librdkafka's mock
+    /// cluster (the broker test double) always waits the full time on an empty fetch, so it adds up to this
+    /// much latency there.
+    /// </summary>
+    public TimeSpan FetchWaitMax { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// How long the producer waits to fill a batch (librdkafka <c>linger.ms</c>, default 5 ms). Every publish
+    /// waits for its ack, so this is added to each send's latency at low rates; at high rates requests queue
+    /// behind the in-flight ones and batch anyway.
+    /// </summary>
+    public TimeSpan Linger { get; init; } = TimeSpan.FromMilliseconds(1);
+
     /// <summary>Metadata timeout of the readiness check.</summary>
     public TimeSpan HealthCheckTimeout { get; init; } = TimeSpan.FromSeconds(2);
 
@@ -83,6 +112,8 @@ public sealed record KafkaOptions
             BootstrapServers = BootstrapServers,
             ClientId = ClientId ?? System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name ?? "cloudy",
         };
+        // Requests are small and latency-bound (every publish awaits its ack): do not let Nagle hold them back.
+        config.SocketNagleDisable ??= true;
         // Only explicit values override Settings; nulls leave librdkafka's defaults in place.
         if (SecurityProtocol is { } protocol) config.SecurityProtocol = protocol;
         if (SaslMechanism is { } mechanism) config.SaslMechanism = mechanism;
@@ -101,7 +132,7 @@ public sealed record KafkaOptions
         EnableIdempotence = true,
         Acks = Acks.All,
         MessageTimeoutMs = (int)DeliveryTimeout.TotalMilliseconds,
-        LingerMs = 5,
+        LingerMs = Linger.TotalMilliseconds,
     };
 
     /// <summary>
@@ -119,6 +150,7 @@ public sealed record KafkaOptions
             EnableAutoCommit = true,
             AutoCommitIntervalMs = 1000,
             AutoOffsetReset = AutoOffsetReset.Earliest,
+            FetchWaitMaxMs = (int)Math.Max(1, FetchWaitMax.TotalMilliseconds),
             // Retries sleep inside the poll loop; keep the poll deadline well above the worst case.
             MaxPollIntervalMs = (int)Math.Max(300_000, RetryPolicy.WorstCaseBackoff.TotalMilliseconds * 4),
         };

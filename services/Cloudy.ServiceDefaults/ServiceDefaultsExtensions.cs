@@ -1,4 +1,5 @@
 using Cloudy.ServiceDefaults;
+using Cloudy.Store.Durability;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
@@ -43,6 +44,7 @@ public static class ServiceDefaultsExtensions
         ArgumentNullException.ThrowIfNull(app);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseStoreDurability();   // embedded Garnet: a write's response waits until the write is on disk
 
         app.MapHealthChecks(DefaultEndpoints.LivePath, Probe(DefaultEndpoints.LiveTag)).AllowAnonymous();
         app.MapHealthChecks(DefaultEndpoints.ReadyPath, Probe(DefaultEndpoints.ReadyTag)).AllowAnonymous();

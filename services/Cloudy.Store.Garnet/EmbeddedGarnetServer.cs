@@ -12,6 +12,7 @@ namespace Cloudy.Store.Garnet;
 public sealed class EmbeddedGarnetServer : IDisposable
 {
     private const int PortAttempts = 5;
+    private const int MinSpareThreads = 4;
     private readonly GarnetServer _server;
 
     private EmbeddedGarnetServer(GarnetServer server, IPEndPoint endPoint)
@@ -34,6 +35,7 @@ public sealed class EmbeddedGarnetServer : IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         Directory.CreateDirectory(options.DataDirectory);
+        ReserveThreadsForCommitWaits();
         var garnetLoggers = loggerFactory is null ? null : new GarnetLoggerFactory(loggerFactory);
         var attempts = options.Port == 0 ? PortAttempts : 1;
         for (var attempt = 1; ; attempt++)
@@ -58,6 +60,21 @@ public sealed class EmbeddedGarnetServer : IDisposable
 
     /// <summary>Stops the server; the append-only file stays on disk for the next start.</summary>
     public void Dispose() => _server.Dispose();
+
+    /// <summary>
+    /// <c>COMMITAOF</c> blocks the thread-pool thread serving its connection until the flush reaches the disk. The pool
+    /// starts with one thread per core, so on a small machine one blocked session starves the continuations of the
+    /// whole process (the pool then adds a thread only every half second or so). A few spare threads avoid that.
+    /// </summary>
+    private static void ReserveThreadsForCommitWaits()
+    {
+        ThreadPool.GetMinThreads(out var workers, out var completionPorts);
+        var wanted = Math.Max(workers, Environment.ProcessorCount + MinSpareThreads);
+        if (wanted > workers)
+        {
+            ThreadPool.SetMinThreads(wanted, completionPorts);
+        }
+    }
 
     private static int FreeLoopbackPort()
     {

@@ -1,4 +1,5 @@
 using Cloudy.Store;
+using Cloudy.Store.Durability;
 using Cloudy.Store.Garnet;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -41,7 +42,7 @@ public static class StoreServiceCollectionExtensions
             }
 
             services.AddSingleton(sp => EmbeddedGarnetServer.Start(
-                new EmbeddedGarnetOptions(options.GarnetDirectory, options.GarnetPort),
+                new EmbeddedGarnetOptions(options.GarnetDirectory, options.GarnetPort, options.GarnetCommitIntervalMs),
                 sp.GetService<ILoggerFactory>()));
         }
 
@@ -57,6 +58,17 @@ public static class StoreServiceCollectionExtensions
             return ConnectionMultiplexer.Connect(configuration);
         });
 
+        if (options.Embedded)
+        {
+            // A connection of its own: each commit holds its server session for the length of a flush.
+            services.AddSingleton<IStoreDurability>(sp => new GarnetCommitBarrier(
+                ConnectionMultiplexer.Connect(sp.GetRequiredService<EmbeddedGarnetServer>().ConnectionString), ownsConnection: true));
+        }
+        else
+        {
+            services.AddSingleton<IStoreDurability, ImmediateDurability>();
+        }
+
         // Connect (and start embedded Garnet) while the host starts, not on the first request.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, StoreStartup>());
         services.AddHealthChecks().AddCheck<StoreHealthCheck>(StoreHealthCheck.Name, HealthStatus.Unhealthy, [ReadyTag]);
@@ -67,7 +79,8 @@ public static class StoreServiceCollectionExtensions
         Connection: configuration["Store:Connection"] is { Length: > 0 } c ? c : StoreOptions.DefaultConnection,
         Embedded: configuration.GetValue("Store:Embedded", false),
         DataDirectory: configuration["Cloudy:DataDir"] is { Length: > 0 } d ? d : StoreOptions.DefaultDataDirectory,
-        GarnetPort: configuration.GetValue("Store:Garnet:Port", 0));
+        GarnetPort: configuration.GetValue("Store:Garnet:Port", 0),
+        GarnetCommitIntervalMs: configuration.GetValue("Store:Garnet:CommitIntervalMs", EmbeddedGarnetOptions.DefaultCommitIntervalMs));
 
     private sealed class StoreStartup(IServiceProvider services) : IHostedService
     {

@@ -92,7 +92,10 @@ public abstract class InProcessEventBusContractTests(IStoreServer store)
 
         var published = await PublishAsync(host, topic, 2);
 
-        await BusProbe.EventuallyAsync(() => probe.Deliveries.Any(d => d.Event.Sequence == 2), "the event after the poison one");
+        // A batch records its dead letters when the whole batch is done, so wait for both.
+        await BusProbe.EventuallyAsync(
+            () => probe.Deliveries.Any(d => d.Event.Sequence == 2) && Db.ListLength(BusKeys.DeadLetter(topic, Group)) == 1,
+            "the event after the poison one, and the poison one dead-lettered");
         Assert.Equal(MaxAttempts, probe.Deliveries.Count(d => d.Event.Sequence == 1));
         var entry = DeadLetteredEvent.Deserialize(Assert.Single(Db.ListRange(BusKeys.DeadLetter(topic, Group)))!);
         Assert.Equal(Group, entry.Group);
@@ -204,6 +207,115 @@ public abstract class InProcessEventBusContractTests(IStoreServer store)
         Assert.Equal(trace, delivery.TraceId);
         Assert.Equal(ActivityKind.Consumer, delivery.ActivityKind);
         await host.StopAsync();
+    }
+
+    [RequirementsFact]
+    public async Task Worker_QueuedEventsWithDistinctKeys_HandledConcurrentlyInOneBatch()
+    {
+        var topic = NewTopic("batch-concurrency");
+        var inside = 0;
+        var mostInside = 0;
+        var probe = new BusProbe();
+        probe.Behavior = async (e, ct) =>
+        {
+            var now = Interlocked.Increment(ref inside);
+            InterlockedMax(ref mostInside, now);
+            await Task.Delay(100, ct);
+            Interlocked.Decrement(ref inside);
+            probe.ApplyEffect(e);
+        };
+        using var host = BuildHost(probe, topic);
+        var bus = host.Services.GetRequiredService<IEventBus>();
+        for (var i = 1; i <= 8; i++)
+        {
+            await bus.PublishAsync(topic, $"key-{i}", new ProbeEvent($"key-{i}", i));
+        }
+
+        await host.StartAsync();
+
+        await BusProbe.EventuallyAsync(() => probe.AppliedEventIds.Count == 8, "8 events handled");
+        Assert.Equal(8, Volatile.Read(ref mostInside));
+        await ProcessingDrainedAsync(topic);
+        await host.StopAsync();
+    }
+
+    [RequirementsFact]
+    public async Task Worker_InterleavedKeysInOneBatch_EachKeyHandledInPublishOrder()
+    {
+        var topic = NewTopic("batch-order");
+        var probe = new BusProbe();
+        probe.Behavior = async (e, ct) =>
+        {
+            // Uneven handler times would reorder a key's events if they ran concurrently.
+            await Task.Delay((e.Sequence * 7) % 5, ct);
+            probe.ApplyEffect(e);
+        };
+        using var host = BuildHost(probe, topic);
+        var bus = host.Services.GetRequiredService<IEventBus>();
+        var keys = new[] { "a", "b", "c" };
+        for (var sequence = 1; sequence <= 10; sequence++)
+        {
+            foreach (var key in keys)
+            {
+                await bus.PublishAsync(topic, key, new ProbeEvent(key, sequence));
+            }
+        }
+
+        await host.StartAsync();
+
+        await BusProbe.EventuallyAsync(() => probe.AppliedEventIds.Count == 30, "30 events handled");
+        foreach (var key in keys)
+        {
+            Assert.Equal(Enumerable.Range(1, 10), probe.Deliveries.Where(d => d.Event.AccountId == key).Select(d => d.Event.Sequence));
+        }
+
+        await ProcessingDrainedAsync(topic);
+        await host.StopAsync();
+    }
+
+    [RequirementsFact]
+    public async Task Worker_PoisonEventInABatch_OnlyItIsDeadLetteredAndTheRestHandled()
+    {
+        var topic = NewTopic("batch-poison");
+        var probe = new BusProbe();
+        probe.Behavior = (e, _) =>
+        {
+            if (e is { AccountId: "k1", Sequence: 1 })
+            {
+                throw new InvalidOperationException("poison");
+            }
+
+            probe.ApplyEffect(e);
+            return Task.CompletedTask;
+        };
+        using var host = BuildHost(probe, topic);
+        var bus = host.Services.GetRequiredService<IEventBus>();
+        var poison = new ProbeEvent("k1", 1);
+        var others = new[] { new ProbeEvent("k2", 1), new ProbeEvent("k1", 2) };
+        await bus.PublishAsync(topic, "k1", poison);
+        await bus.PublishAsync(topic, "k2", others[0]);
+        await bus.PublishAsync(topic, "k1", others[1]);
+        await host.StartAsync();
+
+        await BusProbe.EventuallyAsync(() => Db.ListLength(BusKeys.DeadLetter(topic, Group)) == 1 && probe.AppliedEventIds.Count == 2, "poison dead-lettered, others handled");
+        await ProcessingDrainedAsync(topic);
+        Assert.Equal(MaxAttempts, probe.Deliveries.Count(d => d.Event == poison));
+        Assert.All(others, e => Assert.Equal(1, probe.Deliveries.Count(d => d.Event == e)));
+        var entry = DeadLetteredEvent.Deserialize(Assert.Single(Db.ListRange(BusKeys.DeadLetter(topic, Group)))!);
+        Assert.Equal(poison.EventId, StoredEvent.Deserialize(System.Text.Encoding.UTF8.GetBytes(entry.Item)).Envelope.Id);
+        Assert.Equal(0, Db.HashLength(BusKeys.Deliveries(topic, Group)));
+        await host.StopAsync();
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        for (var current = Volatile.Read(ref target); value > current; current = Volatile.Read(ref target))
+        {
+            if (Interlocked.CompareExchange(ref target, value, current) == current)
+            {
+                return;
+            }
+        }
     }
 
     private Task ProcessingDrainedAsync(string topic) =>

@@ -12,8 +12,17 @@ internal static class KafkaBusHost
 {
     public const int MaxAttempts = 3;
 
-    /// <summary>Builds (not starts) a host whose <see cref="ProbeHandler"/> consumes <paramref name="topic"/> as <paramref name="group"/>.</summary>
-    public static IHost Build(string bootstrapServers, BusProbe probe, string topic, string group, Action<IServiceCollection>? more = null)
+    /// <summary>
+    /// Builds (not starts) a host whose <see cref="ProbeHandler"/> consumes <paramref name="topic"/> as <paramref name="group"/>;
+    /// <paramref name="settings"/> override configuration keys (e.g. <c>Kafka:MaxConcurrency</c>).
+    /// </summary>
+    public static IHost Build(
+        string bootstrapServers,
+        BusProbe probe,
+        string topic,
+        string group,
+        Action<IServiceCollection>? more = null,
+        IReadOnlyDictionary<string, string?>? settings = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -26,7 +35,13 @@ internal static class KafkaBusHost
             ["Kafka:HealthCheckTimeout"] = "00:00:01",
             // The mock cluster waits session timeout - 1 s after a member leaves before reassigning (librdkafka default 45 s).
             ["Kafka:SessionTimeout"] = "00:00:02",
+            // The mock cluster holds an empty fetch for the whole fetch.wait.max.ms; keep tests quick.
+            ["Kafka:FetchWaitMax"] = "00:00:00.010",
         });
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
         if (Environment.GetEnvironmentVariable("CLOUDY_TEST_LOGS") == "1")
         {
             builder.Logging.AddSimpleConsole(o => o.TimestampFormat = "HH:mm:ss.fff ").SetMinimumLevel(LogLevel.Debug);

@@ -56,6 +56,51 @@ public sealed class KafkaOptionsTests
     }
 
     [Fact]
+    public void ToClientConfigs_Defaults_FetchWait100MsLinger1MsAndNagleOff()
+    {
+        var options = new KafkaOptions { BootstrapServers = "b:9092" };
+
+        var consumer = options.ToConsumerConfig("delivery");
+        var producer = options.ToProducerConfig();
+
+        Assert.Equal(100, consumer.FetchWaitMaxMs);
+        Assert.Equal(1, producer.LingerMs);
+        Assert.True(consumer.SocketNagleDisable);
+        Assert.True(producer.SocketNagleDisable);
+    }
+
+    [Fact]
+    public void AddKafkaEventBus_LatencyAndConcurrencyKeys_BindToClientSettings()
+    {
+        var options = Bind(new()
+        {
+            ["Kafka:BootstrapServers"] = "b:9092",
+            ["Kafka:FetchWaitMax"] = "00:00:00.010",
+            ["Kafka:Linger"] = "00:00:00.000",
+            ["Kafka:MaxConcurrency"] = "8",
+            ["Kafka:MaxInFlight"] = "64",
+            ["Kafka:Settings:socket.nagle.disable"] = "false",
+        });
+
+        Assert.Equal(10, options.ToConsumerConfig("g").FetchWaitMaxMs);
+        Assert.Equal(0, options.ToProducerConfig().LingerMs);
+        Assert.Equal(8, options.MaxConcurrency);
+        Assert.Equal(64, options.MaxInFlight);
+        // An explicit librdkafka setting wins over the adapter's default.
+        Assert.False(options.ToProducerConfig().SocketNagleDisable);
+    }
+
+    [Theory]
+    [InlineData("Kafka:MaxConcurrency")]
+    [InlineData("Kafka:MaxInFlight")]
+    public void AddKafkaEventBus_ConcurrencyBoundZero_FailsValidation(string key)
+    {
+        var error = Assert.Throws<OptionsValidationException>(() => Bind(new() { ["Kafka:BootstrapServers"] = "b:9092", [key] = "0" }));
+
+        Assert.Contains(key, error.Message);
+    }
+
+    [Fact]
     public void AddKafkaEventBus_NoBootstrapServers_FailsValidation()
     {
         var services = new ServiceCollection().AddLogging();

@@ -1,7 +1,10 @@
+using System.Collections.Concurrent;
+using System.Net;
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Logging;
 
 namespace Cloudy.Gateway.Tests;
@@ -9,6 +12,8 @@ namespace Cloudy.Gateway.Tests;
 /// <summary>
 /// A real Kestrel backend standing in for key-directory, delivery and presence: answers every
 /// request with its method, path and headers, and echoes WebSocket messages on <c>/v1/stream</c>.
+/// With <c>http2Only</c> it speaks cleartext HTTP/2 only (prior knowledge), as a delivery endpoint for the gateway's
+/// HTTP/2 hop would.
 /// </summary>
 public sealed class EchoBackend : IAsyncDisposable
 {
@@ -27,10 +32,21 @@ public sealed class EchoBackend : IAsyncDisposable
     /// <summary>Requests that reached it.</summary>
     public int Hits => Volatile.Read(ref _hits);
 
-    public static async Task<EchoBackend> StartAsync()
+    /// <summary>Protocol and method of each WebSocket request that reached it, e.g. <c>HTTP/2 CONNECT</c>.</summary>
+    public ConcurrentQueue<string> WebSocketRequests { get; } = new();
+
+    public static async Task<EchoBackend> StartAsync(bool http2Only = false)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        if (http2Only)
+        {
+            builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
+        }
+        else
+        {
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+        }
+
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         var app = builder.Build();
         EchoBackend? backend = null;
@@ -40,6 +56,7 @@ public sealed class EchoBackend : IAsyncDisposable
             Interlocked.Increment(ref backend!._hits);
             if (context.WebSockets.IsWebSocketRequest)
             {
+                backend.WebSocketRequests.Enqueue(context.Request.Protocol + " " + context.Request.Method);
                 using var socket = await context.WebSockets.AcceptWebSocketAsync();
                 await EchoAsync(socket);
                 return;

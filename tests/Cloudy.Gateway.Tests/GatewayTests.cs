@@ -149,6 +149,41 @@ public sealed class GatewayTests(GarnetFixture garnet) : IAsyncLifetime
         await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);
 
         Assert.Equal("ping-through-gateway", Encoding.UTF8.GetString(buffer, 0, received.Count));
+        Assert.Equal(["HTTP/1.1 GET"], _echo.WebSocketRequests);   // the default hop: one HTTP/1.1 upgrade per device
+    }
+
+    /// <summary>
+    /// With the delivery cluster on HTTP/2 (prior knowledge), a client's HTTP/1.1 upgrade travels to the backend as
+    /// an RFC 8441 CONNECT stream on a shared connection: no socket and no HTTP/1.1 connection buffers per device
+    /// in the gateway.
+    /// </summary>
+    [Fact]
+    public async Task Stream_DeliveryClusterOnHttp2_WebSocketEchoedOverExtendedConnect()
+    {
+        await using var h2Backend = await EchoBackend.StartAsync(http2Only: true);
+        await using var gateway = await GatewayHost.StartAsync(_identity.BaseAddress, _echo.Address, new Dictionary<string, string?>
+        {
+            ["ReverseProxy:Clusters:delivery:Destinations:d1:Address"] = h2Backend.Address.ToString(),
+            ["ReverseProxy:Clusters:delivery:HttpRequest:Version"] = "2.0",
+            ["ReverseProxy:Clusters:delivery:HttpRequest:VersionPolicy"] = "RequestVersionExact",
+        });
+        var alice = await gateway.Http.NewAccountAsync();
+
+        for (var i = 0; i < 2; i++)
+        {
+            using var socket = new ClientWebSocket();
+            socket.Options.SetRequestHeader("Authorization", "Bearer " + alice.Token);
+            await socket.ConnectAsync(new UriBuilder(gateway.Address) { Scheme = "ws", Path = "/v1/stream" }.Uri, CancellationToken.None);
+            await socket.SendAsync(Encoding.UTF8.GetBytes("over-h2-" + i), WebSocketMessageType.Text, true, CancellationToken.None);
+            var buffer = new byte[256];
+            var received = await socket.ReceiveAsync(buffer, CancellationToken.None);
+            await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);
+
+            Assert.Equal("over-h2-" + i, Encoding.UTF8.GetString(buffer, 0, received.Count));
+        }
+
+        Assert.Equal(["HTTP/2 CONNECT", "HTTP/2 CONNECT"], h2Backend.WebSocketRequests);
+        Assert.Empty(_echo.WebSocketRequests);
     }
 
     [Fact]

@@ -41,8 +41,16 @@ public sealed class LoadOptionsTests
         Assert.Equal(1, LoadOptions.Parse(["connections", "--source-addresses", "1"]).SourceAddresses);
     }
 
+    [Fact]
+    public void Parse_Senders_AreAppliedAndDefaultToOne()
+    {
+        Assert.Equal(3, LoadOptions.Parse(["steady", "--senders", "3"]).Senders);
+        Assert.Equal(1, LoadOptions.Parse(["steady"]).Senders);
+    }
+
     [Theory]
     [InlineData("bogus")]
+    [InlineData("steady", "--senders", "0")]
     [InlineData("steady", "--rate", "-1")]
     [InlineData("steady", "--devices")]
     [InlineData("steady", "--frobnicate", "1")]

@@ -118,4 +118,38 @@ public sealed class MessageTrackerTests
         Assert.Equal(42, at);
         Assert.False(Payload.TryRead(bytes, Tag ^ 1, out _, out _));
     }
+
+    [Fact]
+    public void FirstOutstanding_AcceptedUndelivered_SkipsSettledMessages()
+    {
+        var t = new MessageTracker(6, Tag);
+        for (var i = 0; i < 5; i++)
+        {
+            t.MarkSent(t.NextSequence(), i);
+        }
+
+        t.MarkAccepted(0, 1);
+        t.MarkDelivered(Payload.Create(24, Tag, 0, 0), 2);
+        t.MarkFailed(1, 429); // refused: never outstanding
+        t.MarkAccepted(2, 1);
+        t.MarkAccepted(4, 1);
+
+        Assert.Equal(2, t.FirstOutstanding(0, 5));
+        t.MarkDelivered(Payload.Create(24, Tag, 2, 0), 3);
+        Assert.Equal(4, t.FirstOutstanding(2, 5));
+        t.MarkDelivered(Payload.Create(24, Tag, 4, 0), 3);
+        Assert.Equal(5, t.FirstOutstanding(4, 5));
+        Assert.Equal(99, t.FirstOutstanding(0, 99)); // past capacity: nothing outstanding, returns the end asked for
+    }
+
+    [Fact]
+    public void Write_IntoSpan_RoundTripsThroughTryRead()
+    {
+        Span<byte> payload = stackalloc byte[100];
+        Payload.Write(payload, Tag, 31, 4_000);
+        Assert.True(Payload.TryRead(payload, Tag, out var seq, out var at));
+        Assert.Equal(31, seq);
+        Assert.Equal(4_000, at);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Payload.Write(new byte[Payload.HeaderBytes - 1], Tag, 0, 0));
+    }
 }

@@ -104,4 +104,12 @@ public sealed class ReportWriterTests
         Assert.Contains("| highest sustained rate | 375 msg/s |", text, StringComparison.Ordinal);
         Assert.Contains("| 2 | 562 | 300 | 290 | 100.0 | 300.0 | 400.0 | 0 | 0 | no: p99 300 ms > 100 ms |", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Markdown_GeneratorCost_ShowsCpuPerMessage()
+    {
+        var result = SteadyResult() with { Generator = [CpuMeter.Cost("send + drain", 1.5, 20, 10_000) with { AllocatedBytesPerMessage = 2048, WorkItemsPerMessage = 3.5 }] };
+        var text = ReportWriter.Markdown(result);
+        Assert.Contains("| generator CPU, send + drain | 1.50 s over 20.0 s for 10000 messages = 150 µs/message (2048 B allocated, 3.5 thread-pool items per message) |", text, StringComparison.Ordinal);
+    }
 }

@@ -58,7 +58,7 @@ public sealed class SteadyRunTests : IAsyncLifetime
     [Fact]
     public async Task RunAsync_ShortSteadyAgainstEmbeddedHost_DeliversEveryAcceptedMessageAndWritesReports()
     {
-        var options = LoadOptions.Parse(["steady", "--url", $"http://localhost:{_port}", "--devices", "8", "--rate", "40", "--duration", "3",
+        var options = LoadOptions.Parse(["steady", "--url", $"http://localhost:{_port}", "--devices", "8", "--rate", "40", "--duration", "3", "--senders", "2",
             "--server-pid", _host!.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture), "--out", _out.Path, "--name", "short", "--drain-timeout", "20"]);
 
         var (result, files) = await LoadRunner.RunAsync(options, CancellationToken.None);
@@ -73,6 +73,9 @@ public sealed class SteadyRunTests : IAsyncLifetime
         Assert.Equal(m.Delivered, result.Latency!.Count);
         Assert.True(result.Latency.P50 > 0);
         Assert.Contains(result.Processes, p => p.Pid == _host.Pid && p.RssBytes > 0);
+        Assert.Equal(2, result.Generator.Count); // send, send + drain: the generator's own CPU per message
+        Assert.All(result.Generator, g => Assert.Equal(m.Sent, g.Messages));
+        Assert.True(result.Generator[1].CpuSeconds >= result.Generator[0].CpuSeconds);
         var back = JsonSerializer.Deserialize<LoadResult>(await File.ReadAllTextAsync(files.Json), ReportWriter.Json)!;
         Assert.Equal(m.Delivered, back.Messages!.Delivered);
         Assert.True(new FileInfo(files.Png).Length > 5_000);
@@ -108,7 +111,8 @@ public sealed class SteadyRunTests : IAsyncLifetime
         _out.Dispose();
     }
 
-    private static string RepositoryRoot()
+    /// <summary>The repository root (where Directory.Packages.props is), found from the test binaries.</summary>
+    internal static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

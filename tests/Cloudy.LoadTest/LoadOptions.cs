@@ -15,6 +15,7 @@ internal sealed record LoadOptions
     public double DurationSeconds { get; init; } = 10;
     public int PayloadBytes { get; init; } = 240;
     public int MaxInFlight { get; init; } = 256;
+    public int Senders { get; init; } = 1;
     public int MaxMessages { get; init; } = 2_000_000;
     public double DrainTimeoutSeconds { get; init; } = 30;
     public string OutputDirectory { get; init; } = Path.Combine(".cache", "load");
@@ -49,6 +50,7 @@ internal sealed record LoadOptions
           --protocol                real Cloudy.Protocol sessions (keys uploaded, PQXDH + Double Ratchet): the payload
                                     travels base64url inside an end-to-end encrypted text; costs client CPU too
           --max-in-flight N         concurrent send requests (256)
+          --senders N               send loops sharing the schedule (1); more spread request writing over cores at high rates
           --max-messages N          hard cap on messages tracked (2000000)
           --warmup S                steady/ramp: send at the (first) rate for S seconds before measuring, excluded (3):
                                     a cold server (JIT, tiered compilation, pools) otherwise shows in the first second
@@ -109,6 +111,7 @@ internal sealed record LoadOptions
                 "--duration" => o with { DurationSeconds = Num(name, v, 0.1, 24 * 3600) },
                 "--payload-bytes" => o with { PayloadBytes = Int(name, v, Metrics.Payload.HeaderBytes, 96 * 1024) },
                 "--max-in-flight" => o with { MaxInFlight = Int(name, v, 1, 100_000) },
+                "--senders" => o with { Senders = Int(name, v, 1, 64) },
                 "--max-messages" => o with { MaxMessages = Int(name, v, 1, 50_000_000) },
                 "--drain-timeout" => o with { DrainTimeoutSeconds = Num(name, v, 0, 3600) },
                 "--messages" => o with { Messages = Int(name, v, 1, 50_000_000) },

@@ -1,4 +1,6 @@
+using Cloudy.Store.Durability;
 using Cloudy.Testing;
+using StackExchange.Redis;
 
 namespace Cloudy.Store.Tests;
 
@@ -7,4 +9,7 @@ public sealed class GarnetStoreTests(GarnetFixture garnet) : StoreContractTests<
 {
     /// <inheritdoc />
     protected override Task<TestProcess> StartServerProcessAsync(string directory, int port) => GarnetHostProgram.StartAsync(directory, port);
+
+    /// <inheritdoc />
+    protected override Task WaitDurableAsync(IConnectionMultiplexer connection) => new GarnetCommitBarrier(connection).WaitDurableAsync();
 }

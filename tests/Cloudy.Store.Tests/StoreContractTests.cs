@@ -19,6 +19,12 @@ public abstract class StoreContractTests<TServer>(TServer server) : IClassFixtur
     /// <summary>Starts this backend as a separate process on <paramref name="port"/>, files in <paramref name="directory"/>.</summary>
     protected abstract Task<TestProcess> StartServerProcessAsync(string directory, int port);
 
+    /// <summary>
+    /// What a service does before acknowledging writes to a client (see <c>IStoreDurability</c>): nothing for a store
+    /// that flushes before each reply, an explicit group commit for embedded Garnet.
+    /// </summary>
+    protected virtual Task WaitDurableAsync(IConnectionMultiplexer connection) => Task.CompletedTask;
+
     [RequirementsFact]
     public async Task DeleteAccountKeys_SeededAccounts_RemovesOnlyThatAccountsKeysInThatKeySpace()
     {
@@ -129,6 +135,7 @@ public abstract class StoreContractTests<TServer>(TServer server) : IClassFixtur
             var acknowledged = await Task.WhenAll(keys.Select((k, i) => db.StringSetAsync(k, $"envelope-{i}")));
             Assert.All(acknowledged, Assert.True);
             Assert.Equal(keys.Length, await db.HashIncrementAsync(KeySpace.Delivery.Account(account, "count"), "n", keys.Length));
+            await WaitDurableAsync(connection);
 
             first.Kill();   // SIGKILL straight after the last acknowledgement: no shutdown, no flush on exit
             Assert.True(first.HasExited);

@@ -24,7 +24,9 @@ internal static partial class StreamEndpoint
         var pipeline = routes.CreateApplicationBuilder();
         pipeline.UseWebSockets();
         pipeline.Run(HandleAsync);
-        routes.MapGet(Path, pipeline.Build()).WithName("Delivery.Stream").WithTags("Messages").RequireAuthorization()
+        // GET is the HTTP/1.1 upgrade; CONNECT is a WebSocket over HTTP/2 (RFC 8441), e.g. from the gateway when its
+        // delivery cluster speaks HTTP/2, which carries many streams on one connection.
+        routes.MapMethods(Path, [HttpMethods.Get, HttpMethods.Connect], pipeline.Build()).WithName("Delivery.Stream").WithTags("Messages").RequireAuthorization()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized);
     }
 

@@ -20,8 +20,17 @@ internal sealed class LiveDeviceFilter(DeviceRegistry registry) : IEndpointFilte
 
     /// <summary>The 401 problem for a caller that may not use delivery, or null.</summary>
     public static async Task<IResult?> CheckAsync(System.Security.Claims.ClaimsPrincipal user, DeviceRegistry registry) =>
-        !user.TryGetAccountId(out var account) || !KeySpace.IsValidAccountId(account) || !user.TryGetDeviceId(out var device)
-        || await registry.IsRemovedAsync(account, device).ConfigureAwait(false)
-            ? ProblemResults.Unauthorized("The token's device is not registered.")
+        !TryGetCaller(user, out var account, out var device) || await registry.IsRemovedAsync(account, device).ConfigureAwait(false)
+            ? Refusal()
             : null;
+
+    /// <summary>The caller's account and device when the token names a usable pair (no store access).</summary>
+    public static bool TryGetCaller(System.Security.Claims.ClaimsPrincipal user, out string account, out int device)
+    {
+        device = 0;
+        return user.TryGetAccountId(out account) && KeySpace.IsValidAccountId(account) && user.TryGetDeviceId(out device);
+    }
+
+    /// <summary>The answer to a token whose device is unknown or removed.</summary>
+    public static IResult Refusal() => ProblemResults.Unauthorized("The token's device is not registered.");
 }

@@ -1,6 +1,5 @@
 using System.Net.WebSockets;
 using System.Text.Json;
-using System.Threading.Channels;
 using Cloudy.Contracts.Delivery;
 using Cloudy.Delivery.Domain;
 using Cloudy.Delivery.Http;
@@ -10,23 +9,40 @@ namespace Cloudy.Delivery.Streaming;
 
 /// <summary>
 /// One device's stream. A pump sends the mailbox oldest first with at most <see cref="DeliveryOptions.MaxInFlight"/>
-/// unacknowledged envelopes, then <c>queue-empty</c> once, then whatever new mail and live pushes arrive; a receive
+/// unacknowledged envelopes, then <c>queue-empty</c> once, then whatever new mail and live pushes arrive; the receive
 /// loop applies the client's acks. Sends are serialized by a lock; the receive side is never cancelled (that would
 /// abort the socket), so server-initiated closes send a close frame and wait briefly for the client's reply.
 /// </summary>
+/// <remarks>
+/// Built to cost little while idle, because a node holds many idle streams: the receive loop waits with a zero-byte
+/// read and rents its frame buffer only while a frame is arriving; the pump is not a loop but runs on demand (a ring,
+/// a push, an ack that frees the window) and ends when there is nothing to send; the heartbeat is a plain timer.
+/// Acks that arrive together are sent to the store back to back (one pipelined write) and wake the pump once.
+/// </remarks>
 internal sealed partial class StreamConnection(
     WebSocket socket, string account, int device, MailboxStore mailbox, DeliveryOptions options, ILogger logger)
 {
     private const int MaxClientFrameBytes = 4 * 1024;
     private const int PageSize = 32;
+    private const int MaxPushes = 256;
+    private const int MaxAckBatch = 64;
     private static readonly TimeSpan _closeWait = TimeSpan.FromSeconds(2);
 
-    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-    private readonly Channel<StreamFrame> _pushes = Channel.CreateBounded<StreamFrame>(new BoundedChannelOptions(256) { FullMode = BoundedChannelFullMode.DropOldest });
     private readonly HashSet<string> _inFlight = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<(string Id, Task<bool> Deleted)> _acks = [];
+    private Queue<StreamFrame>? _pushes;   // live-only frames; created on the first push (most streams never get one)
+    private Func<Task<bool>>? _heartbeat;
+    private Task _pump = Task.CompletedTask;
+    private Task _beat = Task.CompletedTask;
+    private bool _started;       // RunAsync began: before that, wakes and pushes only wait for its first pump pass
+    private int _pumping;        // 1 while a pump pass runs (or after it failed: no more passes)
+    private int _mailPending;    // 1 when the mailbox may hold envelopes after the cursor
+    private int _beating;        // 1 while a heartbeat runs (a slow store must not stack them up)
+    private bool _windowFull;    // the last fill stopped at MaxInFlight with envelopes left behind the window
     private long _cursor;
     private bool _drained;
     private WebSocketCloseStatus? _closeStatus;
@@ -36,7 +52,11 @@ internal sealed partial class StreamConnection(
     public string Id { get; } = Guid.NewGuid().ToString("N");
 
     /// <summary>New mail may be waiting: run the pump.</summary>
-    public void Wake() => _wake.Writer.TryWrite(true);
+    public void Wake()
+    {
+        Volatile.Write(ref _mailPending, 1);
+        Schedule();
+    }
 
     /// <summary>
     /// Queues a live-only frame (an ephemeral envelope or a presence change), never stored: dropped oldest-first
@@ -44,8 +64,18 @@ internal sealed partial class StreamConnection(
     /// </summary>
     public void Push(StreamFrame frame)
     {
-        _pushes.Writer.TryWrite(frame);
-        Wake();
+        lock (_gate)
+        {
+            _pushes ??= new Queue<StreamFrame>();
+            if (_pushes.Count == MaxPushes)
+            {
+                _pushes.Dequeue();
+            }
+
+            _pushes.Enqueue(frame);
+        }
+
+        Schedule();
     }
 
     /// <summary>Ends the stream with <paramref name="status"/> (first request wins).</summary>
@@ -60,7 +90,7 @@ internal sealed partial class StreamConnection(
             }
         }
 
-        _stop.Cancel();
+        Stop();
     }
 
     /// <summary>
@@ -69,31 +99,18 @@ internal sealed partial class StreamConnection(
     /// </summary>
     public async Task RunAsync(Func<Task<bool>> heartbeat, CancellationToken aborted)
     {
-        using var abortRegistration = aborted.Register(() => _stop.Cancel());
-        var receive = Task.Run(() => ReceiveLoopAsync(aborted), CancellationToken.None);
-        var pump = Task.Run(() => PumpLoopAsync(_stop.Token), CancellationToken.None);
-        var beat = Task.Run(() => HeartbeatLoopAsync(heartbeat, _stop.Token), CancellationToken.None);
-        await Task.WhenAny(receive, pump, beat).ConfigureAwait(false);
-        _stop.Cancel();
-        await Task.WhenAll(Quietly(pump), Quietly(beat)).ConfigureAwait(false);
-
-        if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived && !aborted.IsCancellationRequested)
-        {
-            await _sendLock.WaitAsync(CancellationToken.None).ConfigureAwait(false);
-            try
-            {
-                using var timeout = new CancellationTokenSource(_closeWait);
-                await socket.CloseOutputAsync(_closeStatus ?? WebSocketCloseStatus.NormalClosure, _closeReason, timeout.Token).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
-            {
-                // The client is gone; nothing to tell it.
-            }
-            finally
-            {
-                _sendLock.Release();
-            }
-        }
+        _heartbeat = heartbeat;
+        using var abortRegistration = aborted.Register(static state => ((StreamConnection)state!).Stop(), this);
+        var timer = new Timer(static state => ((StreamConnection)state!).Beat(), this, options.HeartbeatInterval, options.HeartbeatInterval);
+        Volatile.Write(ref _started, true);
+        Wake();   // the drain
+        var receive = ReceiveLoopAsync(aborted);
+        await Task.WhenAny(receive, _stopped.Task).ConfigureAwait(false);
+        Stop();
+        // Waits for a tick in progress, so the beat it started is the one awaited below.
+        await timer.DisposeAsync().ConfigureAwait(false);
+        await Task.WhenAll(Quietly(Volatile.Read(ref _pump)), Quietly(Volatile.Read(ref _beat))).ConfigureAwait(false);
+        await CloseAsync(aborted).ConfigureAwait(false);
 
         if (await Task.WhenAny(receive, Task.Delay(_closeWait, CancellationToken.None)).ConfigureAwait(false) != receive)
         {
@@ -103,20 +120,96 @@ internal sealed partial class StreamConnection(
         await Quietly(receive).ConfigureAwait(false);
     }
 
-    private async Task PumpLoopAsync(CancellationToken stop)
+    private void Stop()
     {
+        _stopped.TrySetResult();
+        _stop.Cancel();
+    }
+
+    /// <summary>Sends the close frame unless the client already closed or the connection was aborted.</summary>
+    private async Task CloseAsync(CancellationToken aborted)
+    {
+        if (socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived) || aborted.IsCancellationRequested)
+        {
+            return;
+        }
+
+        await _sendLock.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
-            while (!stop.IsCancellationRequested)
+            using var timeout = new CancellationTokenSource(_closeWait);
+            await socket.CloseOutputAsync(_closeStatus ?? WebSocketCloseStatus.NormalClosure, _closeReason, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+        {
+            // The client is gone; nothing to tell it.
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    /// <summary>Starts a pump pass unless one is running (that one will see the new work before it ends).</summary>
+    private void Schedule()
+    {
+        if (Volatile.Read(ref _started) && !_stop.IsCancellationRequested && Interlocked.CompareExchange(ref _pumping, 1, 0) == 0)
+        {
+            Volatile.Write(ref _pump, Task.Run(PumpAsync));
+        }
+    }
+
+    private bool HasPushes()
+    {
+        lock (_gate)
+        {
+            return _pushes is { Count: > 0 };
+        }
+    }
+
+    private bool TryTakePush(out StreamFrame frame)
+    {
+        lock (_gate)
+        {
+            if (_pushes is { Count: > 0 })
             {
-                while (_pushes.Reader.TryRead(out var live))
+                frame = _pushes.Dequeue();
+                if (_pushes.Count == 0)
+                {
+                    _pushes = null;   // an idle stream keeps no queue
+                }
+
+                return true;
+            }
+        }
+
+        frame = null!;
+        return false;
+    }
+
+    private async Task PumpAsync()
+    {
+        var stop = _stop.Token;
+        try
+        {
+            do
+            {
+                var mail = Interlocked.Exchange(ref _mailPending, 0) == 1;
+                while (TryTakePush(out var live))
                 {
                     await SendAsync(live, stop).ConfigureAwait(false);
                 }
 
-                await FillAsync(stop).ConfigureAwait(false);
-                await _wake.Reader.ReadAsync(stop).ConfigureAwait(false);
+                if (mail)
+                {
+                    await FillAsync(stop).ConfigureAwait(false);
+                }
+
+                // Release, then look again: a Wake or Push that found the pump busy relies on this second look.
+                Interlocked.Exchange(ref _pumping, 0);
             }
+            while (!stop.IsCancellationRequested && (Volatile.Read(ref _mailPending) == 1 || HasPushes())
+                && Interlocked.CompareExchange(ref _pumping, 1, 0) == 0);
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not WebSocketException)
         {
@@ -134,6 +227,8 @@ internal sealed partial class StreamConnection(
             lock (_gate)
             {
                 free = options.MaxInFlight - _inFlight.Count;
+                // Set before the acks that free the window can run, so each of them knows to wake the pump.
+                _windowFull = free <= 0;
             }
 
             if (free <= 0)
@@ -162,6 +257,11 @@ internal sealed partial class StreamConnection(
 
             if (page.Count < want)
             {
+                lock (_gate)
+                {
+                    _windowFull = false;
+                }
+
                 await MarkDrainedAsync(stop).ConfigureAwait(false);
                 return;
             }
@@ -178,17 +278,24 @@ internal sealed partial class StreamConnection(
         }
     }
 
-    private async Task HeartbeatLoopAsync(Func<Task<bool>> heartbeat, CancellationToken stop)
+    /// <summary>Timer callback: one heartbeat at a time, on the thread pool.</summary>
+    private void Beat()
     {
-        using var timer = new PeriodicTimer(options.HeartbeatInterval);
+        if (_stop.IsCancellationRequested || Interlocked.CompareExchange(ref _beating, 1, 0) != 0)
+        {
+            return;
+        }
+
+        Volatile.Write(ref _beat, BeatAsync());
+    }
+
+    private async Task BeatAsync()
+    {
         try
         {
-            while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
+            if (!await _heartbeat!().ConfigureAwait(false))
             {
-                if (!await heartbeat().ConfigureAwait(false))
-                {
-                    RequestClose((WebSocketCloseStatus)StreamCloseCodes.Replaced, "replaced by a newer connection");
-                }
+                RequestClose((WebSocketCloseStatus)StreamCloseCodes.Replaced, "replaced by a newer connection");
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -196,72 +303,10 @@ internal sealed partial class StreamConnection(
             LogPumpFailed(logger, ex);
             RequestClose(WebSocketCloseStatus.InternalServerError, "try again later");
         }
-    }
-
-    private async Task ReceiveLoopAsync(CancellationToken aborted)
-    {
-        var buffer = new byte[MaxClientFrameBytes];
-        while (socket.State is WebSocketState.Open or WebSocketState.CloseSent)
+        finally
         {
-            var length = 0;
-            ValueWebSocketReceiveResult result;
-            do
-            {
-                if (length == buffer.Length)
-                {
-                    RequestClose(WebSocketCloseStatus.MessageTooBig, "client frames are limited to 4 KiB");
-                    return;
-                }
-
-                result = await socket.ReceiveAsync(buffer.AsMemory(length), aborted).ConfigureAwait(false);
-                length += result.Count;
-            }
-            while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
-
-            switch (result.MessageType)
-            {
-                case WebSocketMessageType.Close:
-                    return;
-                case WebSocketMessageType.Binary:
-                    RequestClose(WebSocketCloseStatus.InvalidMessageType, "send JSON text frames");
-                    return;
-                default:
-                    await HandleClientFrameAsync(buffer.AsMemory(0, length), aborted).ConfigureAwait(false);
-                    break;
-            }
+            Volatile.Write(ref _beating, 0);
         }
-    }
-
-    private async Task HandleClientFrameAsync(ReadOnlyMemory<byte> json, CancellationToken aborted)
-    {
-        ClientFrame? frame;
-        try
-        {
-            frame = JsonSerializer.Deserialize(json.Span, DeliveryJsonContext.Default.ClientFrame);
-        }
-        catch (JsonException)
-        {
-            frame = null;
-        }
-
-        if (frame is not { Type: FrameTypes.Ack } || !EnvelopeId.IsValid(frame.Id))
-        {
-            await SendAsync(new StreamFrame(FrameTypes.Error, Code: "bad-frame"), aborted).ConfigureAwait(false);
-            return;
-        }
-
-        var deleted = await mailbox.AckAsync(account, device, frame.Id!).ConfigureAwait(false);
-        lock (_gate)
-        {
-            _inFlight.Remove(frame.Id!);
-        }
-
-        if (!deleted)
-        {
-            await SendAsync(new StreamFrame(FrameTypes.Error, Id: frame.Id, Code: "unknown-envelope"), aborted).ConfigureAwait(false);
-        }
-
-        Wake();
     }
 
     private async Task SendAsync(StreamFrame frame, CancellationToken cancellationToken)
@@ -285,7 +330,7 @@ internal sealed partial class StreamConnection(
         {
             await task.ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or ChannelClosedException)
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
         {
             // The stream is ending; these are the expected ways for its loops to stop.
         }

@@ -30,6 +30,20 @@ public sealed class StreamClient : IAsyncDisposable
         return new StreamClient(socket);
     }
 
+    /// <summary>
+    /// Connects over cleartext HTTP/2 (prior knowledge) with an extended CONNECT (RFC 8441), as the gateway does
+    /// when its delivery cluster speaks HTTP/2; <paramref name="invoker"/> carries the HTTP/2 connection.
+    /// </summary>
+    public static async Task<StreamClient> ConnectHttp2Async(Uri baseAddress, string token, HttpMessageInvoker invoker)
+    {
+        var socket = Create(baseAddress, token, viaQuery: false, out var uri);
+        socket.Options.HttpVersion = System.Net.HttpVersion.Version20;
+        socket.Options.HttpVersionPolicy = HttpVersionPolicy.RequestVersionExact;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await socket.ConnectAsync(uri, invoker, timeout.Token);
+        return new StreamClient(socket);
+    }
+
     /// <summary>Tries to connect and returns the HTTP status of a refused handshake.</summary>
     public static async Task<System.Net.HttpStatusCode> RefusedStatusAsync(Uri baseAddress, string? token, bool viaQuery = false)
     {

@@ -112,6 +112,24 @@ internal sealed class MessageTracker
         return n;
     }
 
+    /// <summary>
+    /// The first message in [from, to) accepted but not yet delivered, or <paramref name="to"/> when there is none: a waiter
+    /// resumes its next scan there instead of rescanning the whole range.
+    /// </summary>
+    public long FirstOutstanding(long from, long to)
+    {
+        var end = Math.Min(to, Capacity);
+        for (var i = from; i < end; i++)
+        {
+            if (_acceptedAt[i] != NotSet && Volatile.Read(ref _deliveries[i]) == 0)
+            {
+                return i;
+            }
+        }
+
+        return to;
+    }
+
     /// <summary>Counts over sequence numbers [from, to): lost = accepted and never delivered.</summary>
     public MessageCounts Count(long from, long to)
     {

@@ -24,6 +24,9 @@ internal sealed record LoadResult
     public ConnectionsResult? Connections { get; init; }
     public DrainResult? Drain { get; init; }
     public IReadOnlyList<ProcessSample> Processes { get; init; } = [];
+
+    /// <summary>The generator's own CPU per phase (send, drain, …) and per message.</summary>
+    public IReadOnlyList<GeneratorCost> Generator { get; init; } = [];
     public IReadOnlyList<string> Notes { get; init; } = [];
 }
 

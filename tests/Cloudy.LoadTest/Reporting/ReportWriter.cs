@@ -92,6 +92,12 @@ internal static class ReportWriter
                 Inv($"{cpu.Average():F0} % / {cpu.Max():F0} %, {group.Max(p => p.RssBytes) / 1048576.0:F0} MiB"));
         }
 
+        foreach (var g in r.Generator)
+        {
+            Row(s, Inv($"generator CPU, {g.Phase}"),
+                Inv($"{g.CpuSeconds:F2} s over {g.WallSeconds:F1} s for {g.Messages} messages = {g.CpuMicrosPerMessage:F0} µs/message ({g.AllocatedBytesPerMessage:F0} B allocated, {g.WorkItemsPerMessage:F1} thread-pool items per message)"));
+        }
+
         if (r.Steps is { Count: > 0 } steps)
         {
             s.AppendLine();

@@ -27,9 +27,11 @@ internal static class OfflineBurstScenario
         // Warm-up envelopes queue in the offline mailboxes too; they are drained first and counted apart.
         await Setup.WarmUpAsync(ctx, routes, waitForDelivery: false, ct);
         ctx.Log($"queueing {o.Messages} messages to {recipients.Count} offline recipients at up to {o.Rate}/s");
-        var pump = new SendPump(ctx.Fleet, routes, o.PayloadBytes, o.MaxInFlight);
+        var pump = new SendPump(ctx.Fleet, routes, o.PayloadBytes, o.MaxInFlight, o.Senders);
         var bound = TimeSpan.FromSeconds((o.Messages / o.Rate) + 60);
+        var cpu = Metrics.CpuMeter.Start(ctx.Clock);
         var queued = await pump.RunAsync(o.Rate, bound, o.Messages, ct);
+        var queueCost = cpu.Stop("queue (send only: recipients offline)", queued.End - queued.First);
         Setup.NoteLag(ctx, queued);
         var accepted = ctx.Tracker.Count(queued.First, queued.End).Accepted;
 
@@ -41,6 +43,7 @@ internal static class OfflineBurstScenario
 
         ctx.Log($"{accepted} accepted; recipients connect and drain");
         var drainStart = ctx.Clock.NowSeconds;
+        cpu = Metrics.CpuMeter.Start(ctx.Clock);
         var connect = await ctx.Fleet.ConnectAsync(recipients, o.ConnectConcurrency, 8 * 1024, ctx.SetupTimeout, null, ct);
         if (connect.Failed > 0)
         {
@@ -48,12 +51,13 @@ internal static class OfflineBurstScenario
         }
 
         await SendPump.WaitForDeliveryAsync(ctx.Fleet, queued.First, queued.End, TimeSpan.FromSeconds(Math.Max(o.DrainTimeoutSeconds, accepted / 200.0)));
+        var drainCost = cpu.Stop("connect + drain (receive and ack only; per message delivered)", ctx.Tracker.Count(queued.First, queued.End).Delivered);
         var drainSeconds = ctx.Tracker.LastDeliveryMicros(queued.First, queued.End) / 1e6 - drainStart;
         var result = ctx.Result(r => ctx.WithMessages(r with { SetupSeconds = Math.Round(setup, 2) }, queued.First, queued.End, queued.Seconds));
         var counts = result.Messages!;
         var drain = new DrainResult(counts.Accepted, counts.Delivered, Math.Round(queued.Seconds, 2), Math.Round(Math.Max(drainSeconds, 0), 3),
             drainSeconds > 0 ? Math.Round(counts.Delivered / drainSeconds, 1) : 0,
             counts.Accepted > 0 ? Math.Round(counts.Delivered / (double)counts.Accepted, 6) : 0);
-        return result with { Drain = drain };
+        return result with { Drain = drain, Generator = [queueCost, drainCost] };
     }
 }

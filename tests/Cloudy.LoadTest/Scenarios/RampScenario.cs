@@ -13,13 +13,14 @@ internal static class RampScenario
     {
         var o = ctx.Options;
         var setup = await Setup.ConnectedPairsAsync(ctx, o.Devices, ct);
-        var pump = new SendPump(ctx.Fleet, RunContext.PairRoutes(ctx.Fleet.Devices), o.PayloadBytes, o.MaxInFlight);
+        var pump = new SendPump(ctx.Fleet, RunContext.PairRoutes(ctx.Fleet.Devices), o.PayloadBytes, o.MaxInFlight, o.Senders);
         await Setup.WarmLoadAsync(ctx, pump, o.RampStart, ct);
         var steps = new List<RampStep>();
         var first = ctx.Tracker.Issued;
         var sendSeconds = 0.0;
         double? sustained = null;
         var rate = o.RampStart;
+        var cpu = Metrics.CpuMeter.Start(ctx.Clock);
         for (var k = 0; k < o.MaxSteps && !ct.IsCancellationRequested; k++, rate *= o.RampFactor)
         {
             ctx.Log($"step {k}: {rate:F0}/s for {o.StepSeconds}s");
@@ -48,7 +49,8 @@ internal static class RampScenario
         }
 
         var end = ctx.Tracker.Issued;
-        return ctx.Result(r => ctx.WithMessages(r with { SetupSeconds = setup, Steps = steps, HighestSustainedRate = sustained }, first, end, sendSeconds));
+        var cost = cpu.Stop("all steps, send + drain", end - first);
+        return ctx.Result(r => ctx.WithMessages(r with { SetupSeconds = setup, Steps = steps, HighestSustainedRate = sustained, Generator = [cost] }, first, end, sendSeconds));
     }
 
     /// <summary>Whether one step held, and why not.</summary>

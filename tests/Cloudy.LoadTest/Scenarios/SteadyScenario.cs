@@ -10,12 +10,15 @@ internal static class SteadyScenario
         var o = ctx.Options;
         var setup = await Setup.ConnectedPairsAsync(ctx, o.Devices, ct);
         ctx.Log($"sending {o.Rate}/s for {o.DurationSeconds}s");
-        var pump = new SendPump(ctx.Fleet, RunContext.PairRoutes(ctx.Fleet.Devices), o.PayloadBytes, o.MaxInFlight);
+        var pump = new SendPump(ctx.Fleet, RunContext.PairRoutes(ctx.Fleet.Devices), o.PayloadBytes, o.MaxInFlight, o.Senders);
         await Setup.WarmLoadAsync(ctx, pump, o.Rate, ct);
+        var cpu = Metrics.CpuMeter.Start(ctx.Clock);
         var run = await pump.RunAsync(o.Rate, TimeSpan.FromSeconds(o.DurationSeconds), o.MaxMessages, ct);
+        var sendCost = cpu.Stop("send (receiving meanwhile)", run.End - run.First);
         Setup.NoteLag(ctx, run);
         await SendPump.WaitForDeliveryAsync(ctx.Fleet, run.First, run.End, TimeSpan.FromSeconds(o.DrainTimeoutSeconds));
-        return ctx.Result(r => ctx.WithMessages(r with { SetupSeconds = setup }, run.First, run.End, run.Seconds));
+        var totalCost = cpu.Stop("send + drain (all messages sent)", run.End - run.First);
+        return ctx.Result(r => ctx.WithMessages(r with { SetupSeconds = setup, Generator = [sendCost, totalCost] }, run.First, run.End, run.Seconds));
     }
 }
 
