@@ -31,6 +31,8 @@ public static class SecurityExtensions
         services.AddSingleton(options);
         services.TryAddSingleton<ISigningKeyProvider, FileSigningKeyProvider>();
         services.AddHttpClient(nameof(JwksRetriever));
+        // The real clock, like the token library's own lifetime check: a cached token is served only before it expires.
+        services.TryAddSingleton(_ => new CachingJsonWebTokenHandler());
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
@@ -49,6 +51,8 @@ public static class SecurityExtensions
     {
         bearer.MapInboundClaims = false;
         bearer.IncludeErrorDetails = false;
+        bearer.TokenHandlers.Clear();
+        bearer.TokenHandlers.Add(provider.GetRequiredService<CachingJsonWebTokenHandler>());
         bearer.TokenValidationParameters = new TokenValidationParameters
         {
             ValidIssuer = options.Issuer,
