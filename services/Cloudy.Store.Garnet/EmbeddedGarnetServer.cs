@@ -58,8 +58,15 @@ public sealed class EmbeddedGarnetServer : IDisposable
         }
     }
 
-    /// <summary>Stops the server; the append-only file stays on disk for the next start.</summary>
-    public void Dispose() => _server.Dispose();
+    /// <summary>
+    /// Flushes the append-only file, then stops the server; the file stays on disk for the next start. Writes nobody
+    /// waited to see flushed (the background flush runs every few milliseconds) would otherwise be lost on a clean stop.
+    /// </summary>
+    public void Dispose()
+    {
+        _server.Store.CommitAOFAsync(CancellationToken.None).GetAwaiter().GetResult();
+        _server.Dispose();
+    }
 
     /// <summary>
     /// <c>COMMITAOF</c> blocks the thread-pool thread serving its connection until the flush reaches the disk. The pool
