@@ -113,7 +113,7 @@ internal sealed class GroupWorker
         await CountDeliveriesAsync(slots, stoppingToken);
 
         // Same key: in order, one after another. Different keys: concurrently.
-        var chains = slots.Where(s => s.Outcome is null)
+        var chains = slots.Where(s => s.IsPending)
             .GroupBy(s => s.Stored!.Envelope.Key, StringComparer.Ordinal)
             .Select(chain => RunChainAsync(chain, stoppingToken));
         await Task.WhenAll(chains);
@@ -125,7 +125,7 @@ internal sealed class GroupWorker
     /// <summary>Counts one more delivery for every readable item (one round trip); over the limit means a crash loop.</summary>
     private async Task CountDeliveriesAsync(BatchSlot[] slots, CancellationToken stoppingToken)
     {
-        var readable = slots.Where(s => s.Outcome is null).ToArray();
+        var readable = slots.Where(s => s.IsPending).ToArray();
         if (readable.Length == 0)
         {
             return;
@@ -264,8 +264,8 @@ internal sealed class GroupWorker
         /// <summary>The parsed item, or null when it could not be read.</summary>
         public StoredEvent? Stored { get; } = stored;
 
-        /// <summary>Null while the item still needs handling; "done" or "dead" afterwards.</summary>
-        public string? Outcome { get; private set; }
+        /// <summary>True until the item is handled or dead-lettered.</summary>
+        public bool IsPending { get; private set; } = true;
 
         public string? Error { get; private set; }
 
@@ -285,11 +285,11 @@ internal sealed class GroupWorker
             }
         }
 
-        public void Complete() => Outcome = "done";
+        public void Complete() => IsPending = false;
 
         public void DeadLetter(string error, int attempts)
         {
-            Outcome = "dead";
+            IsPending = false;
             Error = error;
             Attempts = attempts;
         }

@@ -98,9 +98,10 @@ public sealed class CachingJsonWebTokenHandler : JsonWebTokenHandler
     private static string KeyOf(string token)
     {
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        var bytes = Encoding.UTF8.GetByteCount(token) <= 4096 ? stackalloc byte[4096] : new byte[Encoding.UTF8.GetByteCount(token)];
-        var length = Encoding.UTF8.GetBytes(token, bytes);
-        SHA256.HashData(bytes[..length], hash);
+        var size = Encoding.UTF8.GetByteCount(token);
+        var bytes = size <= 4096 ? stackalloc byte[size] : new byte[size];
+        Encoding.UTF8.GetBytes(token, bytes);
+        SHA256.HashData(bytes, hash);
         return Convert.ToBase64String(hash);
     }
 

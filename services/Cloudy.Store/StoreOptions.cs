@@ -5,8 +5,9 @@ namespace Cloudy.Store;
 /// <param name="Embedded">Host Garnet in this process instead of connecting to <paramref name="Connection"/>.</param>
 /// <param name="DataDirectory">Root data directory; embedded Garnet keeps its files in <c>garnet/</c> under it.</param>
 /// <param name="GarnetPort">Loopback port of embedded Garnet; 0 picks a free one.</param>
-/// <param name="GarnetCommitIntervalMs">Embedded Garnet's AOF group-commit interval (see <c>EmbeddedGarnetOptions</c>).</param>
-public sealed record StoreOptions(string Connection, bool Embedded, string DataDirectory, int GarnetPort, int GarnetCommitIntervalMs = 0)
+/// <param name="GarnetCommitIntervalMs">Embedded Garnet's background flush interval of its append-only file (see <c>EmbeddedGarnetOptions</c>).</param>
+public sealed record StoreOptions(string Connection, bool Embedded, string DataDirectory, int GarnetPort,
+    int GarnetCommitIntervalMs = Garnet.EmbeddedGarnetOptions.DefaultCommitIntervalMs)
 {
     /// <summary>Default connection string when none is configured.</summary>
     public const string DefaultConnection = "127.0.0.1:6379";

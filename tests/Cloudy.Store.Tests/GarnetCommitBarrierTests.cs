@@ -45,32 +45,3 @@ public sealed class GarnetCommitBarrierTests(GarnetFixture garnet) : IClassFixtu
         Assert.Equal(0, barrier.Commits);
     }
 }
-
-/// <summary>The barrier alone, not Garnet's background flush, is what makes acknowledged writes survive.</summary>
-public sealed class GarnetCommitBarrierCrashTests
-{
-    [RequirementsFact]
-    public async Task WaitDurableAsync_BackgroundFlushOff_WritesSurviveSigkill()
-    {
-        using var directory = new TempDirectory("garnet-barrier-crash");
-        var keys = Enumerable.Range(0, 300).Select(i => (RedisKey)KeySpace.Delivery.Account("barrier", "m", i.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToArray();
-
-        var port = FreePort.Next();
-        await using (var first = await GarnetHostProgram.StartAsync(directory.Path, port, commitIntervalMs: 600_000))
-        {
-            using var connection = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{port}");
-            var db = connection.GetDatabase();
-            Assert.All(await Task.WhenAll(keys.Select((k, i) => db.StringSetAsync(k, $"v{i}"))), Assert.True);
-            using var barrier = new GarnetCommitBarrier(connection);
-            await barrier.WaitDurableAsync();
-
-            first.Kill();
-        }
-
-        var restartPort = FreePort.Next();
-        await using var second = await GarnetHostProgram.StartAsync(directory.Path, restartPort);
-        using var reconnected = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{restartPort}");
-        var values = await reconnected.GetDatabase().StringGetAsync(keys);
-        Assert.Equal(keys.Select((_, i) => $"v{i}"), values.Select(v => v.ToString()));
-    }
-}
