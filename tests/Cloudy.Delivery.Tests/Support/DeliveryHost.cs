@@ -109,21 +109,8 @@ public sealed class DeliveryHost : IAsyncDisposable
     }
 
     /// <summary>A token signed with <paramref name="credentials"/> (forged tokens use a foreign key).</summary>
-    public static string Mint(SigningCredentials credentials, string account, int device, DateTimeOffset? expires = null)
-    {
-        var exp = expires ?? DateTimeOffset.UtcNow.AddMinutes(5);
-        return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
-        {
-            Issuer = "cloudy",
-            Audience = "cloudy",
-            IssuedAt = exp.AddMinutes(-10).UtcDateTime,
-            NotBefore = exp.AddMinutes(-10).UtcDateTime,
-            Expires = exp.UtcDateTime,
-            TokenType = TokenTypes.AccessToken,
-            SigningCredentials = credentials,
-            Claims = new Dictionary<string, object> { ["sub"] = account, ["dev"] = device, ["jti"] = Guid.NewGuid().ToString("N") },
-        });
-    }
+    public static string Mint(SigningCredentials credentials, string account, int device, DateTimeOffset? expires = null) =>
+        AccessTokens.Mint(credentials, account, device, expires);
 
     /// <summary>A fresh random account id in identity's format.</summary>
     public static string NewAccountId() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using Cloudy.Security;
-using Microsoft.IdentityModel.JsonWebTokens;
+using Cloudy.Testing;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Cloudy.KeyDirectory.Tests.Support;
@@ -8,24 +8,9 @@ namespace Cloudy.KeyDirectory.Tests.Support;
 /// <summary>Mints access tokens shaped like identity's (ES256, at+jwt, sub/dev) with the host's key, or deliberately bad ones.</summary>
 public sealed class TokenMinter(ISigningKeyProvider keys)
 {
-    private static readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
-
     /// <summary>A valid token unless <paramref name="expires"/> is in the past or <paramref name="credentials"/> is foreign.</summary>
-    public string Mint(string accountId, int deviceId, DateTimeOffset? expires = null, SigningCredentials? credentials = null)
-    {
-        var exp = expires ?? DateTimeOffset.UtcNow.AddMinutes(5);
-        return _handler.CreateToken(new SecurityTokenDescriptor
-        {
-            Issuer = "cloudy",
-            Audience = "cloudy",
-            IssuedAt = exp.AddMinutes(-10).UtcDateTime,
-            NotBefore = exp.AddMinutes(-10).UtcDateTime,
-            Expires = exp.UtcDateTime,
-            TokenType = TokenTypes.AccessToken,
-            SigningCredentials = credentials ?? keys.Current,
-            Claims = new Dictionary<string, object> { ["sub"] = accountId, ["dev"] = deviceId },
-        });
-    }
+    public string Mint(string accountId, int deviceId, DateTimeOffset? expires = null, SigningCredentials? credentials = null) =>
+        AccessTokens.Mint(credentials ?? keys.Current, accountId, deviceId, expires);
 
     /// <summary>A token that expired five minutes ago (beyond the clock skew).</summary>
     public string Expired(string accountId, int deviceId) => Mint(accountId, deviceId, DateTimeOffset.UtcNow.AddMinutes(-5));

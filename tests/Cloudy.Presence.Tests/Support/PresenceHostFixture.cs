@@ -118,28 +118,8 @@ public abstract class PresenceHostFixture : IAsyncLifetime
         Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     /// <summary>A token signed with the host's real signing key (the key identity would use in embedded mode).</summary>
-    public string Token(string accountId, int? deviceId = 1, DateTimeOffset? expires = null, SigningCredentials? credentials = null)
-    {
-        var keys = App.Services.GetRequiredService<ISigningKeyProvider>();
-        var exp = expires ?? DateTimeOffset.UtcNow.AddMinutes(5);
-        var claims = new Dictionary<string, object> { ["sub"] = accountId, ["jti"] = Guid.NewGuid().ToString("N") };
-        if (deviceId is { } device)
-        {
-            claims["dev"] = device;
-        }
-
-        return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
-        {
-            Issuer = "cloudy",
-            Audience = "cloudy",
-            IssuedAt = exp.AddMinutes(-10).UtcDateTime,
-            NotBefore = exp.AddMinutes(-10).UtcDateTime,
-            Expires = exp.UtcDateTime,
-            TokenType = TokenTypes.AccessToken,
-            SigningCredentials = credentials ?? keys.Current,
-            Claims = claims,
-        });
-    }
+    public string Token(string accountId, int? deviceId = 1, DateTimeOffset? expires = null, SigningCredentials? credentials = null) =>
+        AccessTokens.Mint(credentials ?? App.Services.GetRequiredService<ISigningKeyProvider>().Current, accountId, deviceId, expires);
 
     /// <summary>Publishes what delivery publishes when a stream opens or heartbeats.</summary>
     public Task ConnectAsync(string account, int device = 1, string instance = "instance-a", DateTimeOffset? at = null) =>
