@@ -44,4 +44,21 @@ public sealed class GarnetCommitBarrierTests(GarnetFixture garnet) : IClassFixtu
         await Assert.ThrowsAnyAsync<Exception>(() => barrier.WaitDurableAsync());
         Assert.Equal(0, barrier.Commits);
     }
+
+    [RequirementsFact]
+    public async Task WaitDurableAsync_ConnectionDisposed_EveryCallerFailsAndNoneHangs()
+    {
+        var connection = await ConnectionMultiplexer.ConnectAsync(garnet.ConnectionString);
+        using var barrier = new GarnetCommitBarrier(connection);
+        await barrier.WaitDurableAsync();
+        await connection.DisposeAsync();
+
+        // Not a Redis error: the first failure must not leave the commit loop marked as running with nobody to run it.
+        await Assert.ThrowsAnyAsync<Exception>(() => barrier.WaitDurableAsync().WaitAsync(TimeSpan.FromSeconds(30)));
+        var second = await Record.ExceptionAsync(() => barrier.WaitDurableAsync().WaitAsync(TimeSpan.FromSeconds(30)));
+
+        Assert.NotNull(second);
+        Assert.IsNotType<TimeoutException>(second);
+        Assert.Equal(1, barrier.Commits);
+    }
 }

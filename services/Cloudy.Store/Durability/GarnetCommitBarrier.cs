@@ -86,9 +86,11 @@ public sealed class GarnetCommitBarrier : IStoreDurability, IDisposable
                 Commits++;
                 batch.SetResult();
             }
-            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            catch (Exception ex)
             {
-                // Not known to be durable: the callers must not acknowledge their writes.
+                // Not known to be durable: the callers must not acknowledge their writes. Any exception (a disposed
+                // connection at shutdown included) fails only this batch: the loop must go on, or it would stay
+                // marked as running and every later caller would wait forever.
                 batch.SetException(ex);
             }
         }
