@@ -51,43 +51,48 @@ public sealed class StreamClient : IAsyncDisposable
     /// <summary>
     /// Frames from the server until it closes the stream. <paramref name="cancellationToken"/> asks for a polite
     /// close instead of aborting the socket: an abort resets the connection, and the server could then lose acks
-    /// it had not read yet (those envelopes would simply be delivered again, but that is noise).
+    /// it had not read yet (those envelopes would simply be delivered again, but that is noise). The close is sent
+    /// only while this waits for the server, never while the caller holds a frame, so the caller can still ack it.
     /// </summary>
     public async IAsyncEnumerable<StreamFrame> ReadFramesAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        using var closing = cancellationToken.Register(() => _ = CloseAsync());
         var buffer = new byte[16 * 1024];
         using var message = new MemoryStream();
         while (_socket.State is WebSocketState.Open or WebSocketState.CloseSent)
         {
             message.SetLength(0);
             ValueWebSocketReceiveResult result;
-            do
+            // Registered per frame (runs at once if already cancelled): a close sent while the caller processes the
+            // previous frame would make its ack fail (CloseSent) and that envelope come again.
+            using (cancellationToken.Register(() => _ = CloseAsync()))
             {
-                try
+                do
                 {
-                    result = await _socket.ReceiveAsync(buffer.AsMemory(), CancellationToken.None);
-                }
-                catch (WebSocketException)
-                {
-                    yield break; // the connection dropped: the caller reconnects and the mailbox is drained again
-                }
+                    try
+                    {
+                        result = await _socket.ReceiveAsync(buffer.AsMemory(), CancellationToken.None);
+                    }
+                    catch (WebSocketException)
+                    {
+                        yield break; // the connection dropped: the caller reconnects and the mailbox is drained again
+                    }
 
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    yield break;
-                }
+                    if (result.MessageType == WebSocketMessageType.Close)
+                    {
+                        yield break;
+                    }
 
-                message.Write(buffer, 0, result.Count);
-                if (message.Length > MaxFrameBytes)
-                {
-                    throw new InvalidDataException("Stream frame too large.");
+                    message.Write(buffer, 0, result.Count);
+                    if (message.Length > MaxFrameBytes)
+                    {
+                        throw new InvalidDataException("Stream frame too large.");
+                    }
                 }
+                while (!result.EndOfMessage);
             }
-            while (!result.EndOfMessage);
 
             // Frames that arrive after we asked to close are not handed out: their envelopes stay unacked and come again.
-            if (_socket.State == WebSocketState.Open
+            if (!cancellationToken.IsCancellationRequested && _socket.State == WebSocketState.Open
                 && JsonSerializer.Deserialize(message.GetBuffer().AsSpan(0, (int)message.Length), ClientJsonContext.Default.StreamFrame) is { } frame)
             {
                 yield return frame;

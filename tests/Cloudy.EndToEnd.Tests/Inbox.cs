@@ -85,8 +85,8 @@ internal static class Inbox
 
     /// <summary>
     /// Stops listening once the server holds no envelope for the device any more, i.e. every ack was sent and
-    /// processed. Cancelling straight from the message callback would close the socket before the messenger sends
-    /// the ack of the frame in hand (its AckAsync then throws: CloseSent), and that envelope would come again.
+    /// processed, so a test may assert an empty mailbox right after. (The stream client sends its close only between
+    /// frames, so the ack of the frame in hand goes out first either way.)
     /// </summary>
     private static async Task StopWhenAckedAsync(Messenger messenger, CancellationTokenSource stop)
     {
