@@ -1,4 +1,8 @@
+using Cloudy.Client.Messaging;
+using Cloudy.Client.State;
 using Cloudy.Client.Tests;
+using Cloudy.Protocol.Recovery;
+using Cloudy.Protocol.Stores;
 using Cloudy.Testing;
 
 namespace Cloudy.Cli.Tests;
@@ -16,6 +20,8 @@ internal sealed record CliResult(int ExitCode, string Out, string Error)
 internal sealed class CliRunner(EmbeddedServer server) : IDisposable
 {
     private readonly TempDirectory _home = new("cloudy-cli-home");
+    private HttpClient? _proberHttp;
+    private Messenger? _prober;
 
     public string Home => _home.Path;
 
@@ -45,6 +51,8 @@ internal sealed class CliRunner(EmbeddedServer server) : IDisposable
     public async Task<(string Link, string Words)> InitAsync(string profile)
     {
         var result = await OkAsync("--profile", profile, "init");
+        var account = result.Out.Split('\n').Single(l => l.StartsWith("Account:", StringComparison.Ordinal))["Account:".Length..].Trim().Split(' ')[0];
+        await WaitForDeliveryAsync(account, 1);
         var link = result.Out.Split('\n').Single(l => l.StartsWith("Your public link: ", StringComparison.Ordinal))["Your public link: ".Length..].Trim();
         var words = string.Join(' ', result.Out.Split('\n')
             .Where(l => l.StartsWith("  ", StringComparison.Ordinal) && l.Contains('.', StringComparison.Ordinal))
@@ -66,7 +74,7 @@ internal sealed class CliRunner(EmbeddedServer server) : IDisposable
     public async Task<string> InboxUntilAsync(string profile, string expected)
     {
         var seen = new System.Text.StringBuilder();
-        var deadline = DateTime.UtcNow.AddSeconds(15);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
         while (!seen.ToString().Contains(expected, StringComparison.Ordinal))
         {
             Assert.True(DateTime.UtcNow < deadline, $"'{expected}' never arrived; inbox showed:\n{seen}");
@@ -76,5 +84,27 @@ internal sealed class CliRunner(EmbeddedServer server) : IDisposable
         return seen.ToString();
     }
 
-    public void Dispose() => _home.Dispose();
+    /// <summary>
+    /// Waits until delivery knows <paramref name="device"/> of <paramref name="account"/> (it learns of registrations
+    /// and links asynchronously, from identity's events), probing from an account of its own.
+    /// </summary>
+    public async Task WaitForDeliveryAsync(string account, int device)
+    {
+        if (_prober is null)
+        {
+            using var recovery = RecoveryKey.Generate();
+            _proberHttp = server.NewHttpClient();
+            _prober = await Messenger.CreateAccountAsync(_proberHttp, new InMemoryProtocolStore(recovery.DeriveIdentityKeyPair(), 7),
+                new InMemoryClientStateStore(), new MessengerOptions { OneTimePreKeys = 2, PqPreKeys = 2 });
+        }
+
+        await DeliveryView.WaitForDeviceAsync(_prober, account, device);
+    }
+
+    public void Dispose()
+    {
+        _prober?.Dispose();
+        _proberHttp?.Dispose();
+        _home.Dispose();
+    }
 }

@@ -37,6 +37,7 @@ internal sealed class TestDevice : IDisposable
         var http = server.NewHttpClient();
         var state = new InMemoryClientStateStore();
         var messenger = await Messenger.CreateAccountAsync(http, new InMemoryProtocolStore(identity, NewRegistrationId()), state, options ?? Options);
+        await DeliveryView.WaitForDeviceAsync(messenger, messenger.AccountId);
         return new TestDevice(messenger, http, identity, state);
     }
 
@@ -47,6 +48,7 @@ internal sealed class TestDevice : IDisposable
         var http = server.NewHttpClient();
         var state = new InMemoryClientStateStore();
         var messenger = await Messenger.LinkDeviceAsync(http, code, new InMemoryProtocolStore(existing.Identity, NewRegistrationId()), state, Options);
+        await DeliveryView.WaitForDeviceAsync(existing.Messenger, existing.AccountId, messenger.DeviceId);
         return new TestDevice(messenger, http, existing.Identity, state);
     }
 

@@ -11,7 +11,7 @@ internal static class Inbox
     public static async Task<List<IncomingMessage>> WaitForTextsAsync(Messenger messenger, int count, TimeSpan? timeout = null)
     {
         var received = new List<IncomingMessage>();
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));   // generous: a busy two-core box
         while (received.Count(IsText) < count)
         {
             if (DateTime.UtcNow > deadline)

@@ -37,6 +37,8 @@ public sealed class PlaintextScanTests(EmbeddedServer server)
             alice.Contacts.Save(new Contact(bobName, bob.AccountId));
             bob.Contacts.Save(new Contact(aliceName, alice.AccountId));
             secrets.AddRange([bobName, aliceName]);
+            await DeliveryView.WaitForDeviceAsync(alice, alice.AccountId);
+            await DeliveryView.WaitForDeviceAsync(bob, bob.AccountId);
 
             for (var i = 0; i < 3; i++)
             {

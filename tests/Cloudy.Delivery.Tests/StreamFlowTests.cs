@@ -11,7 +11,9 @@ namespace Cloudy.Delivery.Tests;
 /// <summary>
 /// The stream's flow control and timers over real WebSockets (ClientWebSocket → Kestrel on loopback) and Garnet:
 /// acks arriving together, the client frame size limit at its edge, the heartbeat, and the stream over HTTP/2, with a
-/// small in-flight window and a short heartbeat so the edges are reached quickly.
+/// small in-flight window so the edges are reached quickly. Only the heartbeat test shortens the heartbeat (on its own
+/// host): a connection key lives three intervals, and with a sub-second interval a busy machine can delay one renewal
+/// long enough for the key to lapse, which closes the stream in the middle of an unrelated test.
 /// </summary>
 public sealed class StreamFlowTests(GarnetFixture garnet) : DeliveryHostTests(garnet)
 {
@@ -20,7 +22,6 @@ public sealed class StreamFlowTests(GarnetFixture garnet) : DeliveryHostTests(ga
     protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
         ["Delivery:MaxInFlight"] = Window.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["Delivery:HeartbeatInterval"] = "00:00:00.500",
     };
 
     [Fact]
@@ -127,21 +128,34 @@ public sealed class StreamFlowTests(GarnetFixture garnet) : DeliveryHostTests(ga
     [Fact]
     public async Task Stream_Heartbeat_RenewsConnectionKeyThenClosesWith4000OnceAnotherHolderTookIt()
     {
-        var bob = await Host.CreateAccountAsync();
+        // A 2 s heartbeat: the key lives 6 s unless renewed, so only a renewal more than 4 s late would lapse it.
+        await using var host = await DeliveryHost.StartAsync(Garnet, new Dictionary<string, string?> { ["Delivery:HeartbeatInterval"] = "00:00:02" });
+        var bob = await host.CreateAccountAsync();
         var key = $"dl:{{{bob}}}:conn:1";
-        await using var stream = await StreamClient.ConnectAsync(Host.BaseAddress, Host.Token(bob, 1));
+        await using var stream = await StreamClient.ConnectAsync(host.BaseAddress, host.Token(bob, 1));
         await stream.ExpectAsync("queue-empty");
 
-        await Task.Delay(TimeSpan.FromSeconds(2.5));   // the key lives 1.5 s unless the heartbeat renews it
-        Assert.True(await Host.Db.KeyExistsAsync(key), "the heartbeat did not renew the connection key");
+        // A key's remaining lifetime only shrinks unless something renews it: seeing it grow is a renewal. Polled,
+        // so a slow machine makes the test wait, not fail.
+        var previous = await host.Db.KeyTimeToLiveAsync(key);
+        Assert.NotNull(previous);
+        await Eventually.TrueAsync(async () =>
+        {
+            var ttl = await host.Db.KeyTimeToLiveAsync(key);
+            Assert.True(ttl.HasValue, "the connection key lapsed: the heartbeat did not renew it");
+            var renewed = ttl > previous;
+            previous = ttl;
+            return renewed;
+        });
+        Assert.True(await host.Db.KeyExistsAsync(key));
 
-        await Host.Db.StringSetAsync(key, "another-instance|another-connection", TimeSpan.FromSeconds(30));
+        await host.Db.StringSetAsync(key, "another-instance|another-connection", TimeSpan.FromSeconds(30));
 
-        Assert.Null(await stream.ReceiveAsync(5));
+        Assert.Null(await stream.ReceiveAsync());
         Assert.Equal(4000, (int?)stream.Socket.CloseStatus);
-        Assert.Equal("another-instance|another-connection", (string?)await Host.Db.StringGetAsync(key));
+        Assert.Equal("another-instance|another-connection", (string?)await host.Db.StringGetAsync(key));
         await Task.Delay(300);
-        Assert.DoesNotContain(Host.ConnectionEvents.OfType<DeviceDisconnected>(), e => e.AccountId == bob);
+        Assert.DoesNotContain(host.ConnectionEvents.OfType<DeviceDisconnected>(), e => e.AccountId == bob);
     }
 
     [Fact]

@@ -58,11 +58,17 @@ public sealed class CachingJsonWebTokenHandlerTests : IDisposable
     {
         var clock = new ManualClock(DateTimeOffset.UtcNow);
         var handler = new CachingJsonWebTokenHandler(clock);
-        var token = Mint(_key, TimeSpan.FromSeconds(2));
+        // exp is whole seconds (rounded down), so a 3 s lifetime leaves at least 2 s for the first, cold validation.
+        var token = Mint(_key, TimeSpan.FromSeconds(3));
         Assert.True((await handler.ValidateTokenAsync(token, _parameters)).IsValid);
 
-        clock.Now += TimeSpan.FromSeconds(3);   // the cache's clock says expired: no hit
-        await Task.Delay(TimeSpan.FromSeconds(2.5));   // and the library's own (real) clock agrees
+        clock.Now += TimeSpan.FromSeconds(4);   // the cache's clock says expired: no hit
+        var expires = new JsonWebToken(token).ValidTo;   // and the library's own (real) clock must agree
+        var wait = expires.AddMilliseconds(1100) - DateTime.UtcNow;
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait);
+        }
 
         Assert.False((await handler.ValidateTokenAsync(token, _parameters)).IsValid);
         Assert.Equal(0, handler.Hits);

@@ -20,6 +20,7 @@ internal static class DeliveryView
     {
         var deadline = DateTime.UtcNow + Inbox.Timeout;
         var seen = "unknown account";
+        var pause = TimeSpan.FromMilliseconds(50);
         while (true)
         {
             var probe = new SendRequest([new OutgoingMessage(NoSuchDevice, null, 2, "AAAA")], DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), null);
@@ -40,7 +41,10 @@ internal static class DeliveryView
             }
 
             Assert.True(DateTime.UtcNow < deadline, $"delivery did not learn devices {string.Join(",", devices)} of {accountId} within {Inbox.Timeout} (saw {seen})");
-            await Task.Delay(100);
+            // Backing off: every probe counts against the sender's send rate limit (300 a minute), and delivery can
+            // take long to learn right after start-up; 100 ms apart, a minute of probing would end in 429s.
+            pause = TimeSpan.FromMilliseconds(Math.Min(pause.TotalMilliseconds * 2, 1000));
+            await Task.Delay(pause);
         }
     }
 }

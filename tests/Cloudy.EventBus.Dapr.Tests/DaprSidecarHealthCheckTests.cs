@@ -29,9 +29,11 @@ public sealed class DaprSidecarHealthCheckTests : IAsyncLifetime
     [Fact]
     public async Task CheckHealth_NoSidecarListening_IsUnhealthy()
     {
-        var closedPort = _sidecar.Port;
-        await _sidecar.DisposeAsync();
-        _sidecar = await StandInSidecar.StartAsync();   // a fresh one for DisposeAsync; the old port is now closed
+        // A fresh sidecar for DisposeAsync, started before the old one closes so it cannot be given the old port.
+        var closed = _sidecar;
+        _sidecar = await StandInSidecar.StartAsync();
+        var closedPort = closed.Port;
+        await closed.DisposeAsync();
         await using var services = Services(closedPort);
 
         var report = await services.GetRequiredService<HealthCheckService>().CheckHealthAsync();

@@ -122,7 +122,7 @@ public abstract class InProcessEventBusContractTests(IStoreServer store)
         {
             await first.StartAsync();
             sent = (await PublishAsync(first, topic, 1))[0];
-            await inFlight.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            await inFlight.Task.WaitAsync(TimeSpan.FromSeconds(30));
         }
 
         // What a crash leaves behind: the event in the processing list, nothing acknowledged.
@@ -173,7 +173,11 @@ public abstract class InProcessEventBusContractTests(IStoreServer store)
         await host.Services.GetRequiredService<IEventBus>().PublishAsync(topic, "k", next);
         await host.StartAsync();
 
-        await BusProbe.EventuallyAsync(() => probe.Deliveries.Count >= 1, "the next event");
+        // The dead letter is written when the whole batch completes, which may be after the next event's handler ran.
+        await BusProbe.EventuallyAsync(
+            () => probe.Deliveries.Count >= 1 && Db.ListLength(BusKeys.DeadLetter(topic, Group)) == 1,
+            "the next event, and the crash-looping one dead-lettered");
+        await ProcessingDrainedAsync(topic);
         Assert.Equal(next, Assert.Single(probe.Deliveries).Event);
         var entry = DeadLetteredEvent.Deserialize(Assert.Single(Db.ListRange(BusKeys.DeadLetter(topic, Group)))!);
         Assert.Contains("Delivery limit exceeded", entry.Error);
@@ -215,12 +219,20 @@ public abstract class InProcessEventBusContractTests(IStoreServer store)
         var topic = NewTopic("batch-concurrency");
         var inside = 0;
         var mostInside = 0;
+        var allInside = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var probe = new BusProbe();
         probe.Behavior = async (e, ct) =>
         {
             var now = Interlocked.Increment(ref inside);
             InterlockedMax(ref mostInside, now);
-            await Task.Delay(100, ct);
+            if (now == 8)
+            {
+                allInside.TrySetResult();
+            }
+
+            // Each handler stays inside until all 8 are (a fixed delay could end before a slow scheduler started
+            // the last one); the bound only keeps a sequential worker from hanging the test.
+            await Task.WhenAny(allInside.Task, Task.Delay(TimeSpan.FromSeconds(5), ct));
             Interlocked.Decrement(ref inside);
             probe.ApplyEffect(e);
         };
@@ -233,7 +245,7 @@ public abstract class InProcessEventBusContractTests(IStoreServer store)
 
         await host.StartAsync();
 
-        await BusProbe.EventuallyAsync(() => probe.AppliedEventIds.Count == 8, "8 events handled");
+        await BusProbe.EventuallyAsync(() => probe.AppliedEventIds.Count == 8, "8 events handled", TimeSpan.FromSeconds(60));
         Assert.Equal(8, Volatile.Read(ref mostInside));
         await ProcessingDrainedAsync(topic);
         await host.StopAsync();

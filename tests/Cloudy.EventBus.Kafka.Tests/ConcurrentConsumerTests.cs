@@ -14,6 +14,8 @@ public sealed class ConcurrentConsumerTests(KafkaBrokerTestDoubleFixture kafka) 
 {
     private const int Keys = 6;
     private const int PerKey = 20;
+    private static readonly TimeSpan _fastApply = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan _slowApply = TimeSpan.FromMilliseconds(500);
 
     [Fact]
     public async Task Consumer_ManyKeysInterleaved_EachKeyInOrderAndKeysHandledConcurrently()
@@ -68,6 +70,9 @@ public sealed class ConcurrentConsumerTests(KafkaBrokerTestDoubleFixture kafka) 
             await stuck.Task.WaitAsync(TimeSpan.FromSeconds(20));
             // Key b is not held up by the stuck record...
             await BusProbe.EventuallyAsync(() => probe.Deliveries.Count(d => d.Event.AccountId == "b") == 5, "key b handled past the stuck record");
+            // ...and key a's records before it are done and committed, so the offset below is not decided by
+            // whether stopping happened to cut key a short.
+            await BusProbe.EventuallyAsync(() => CommittedOffset(topic, "gap") == 2, "offsets committed up to the stuck record");
             await first.StopAsync();
         }
 
@@ -94,9 +99,14 @@ public sealed class ConcurrentConsumerTests(KafkaBrokerTestDoubleFixture kafka) 
     {
         var topic = kafka.CreateTopic("handover", partitions: 3);
         var ledger = new FirstApplications();
+        var secondStarting = false;
         var (firstProbe, secondProbe) = (new BusProbe(), new BusProbe());
-        firstProbe.Behavior = (e, ct) => ledger.ApplyAfterAsync(e, "first", ct);
-        secondProbe.Behavior = (e, ct) => ledger.ApplyAfterAsync(e, "second", ct);
+        // Once the second member is joining, the first slows down until the second has applied something: at full
+        // speed the first could finish every record before the rebalance hands a partition over (slow on a busy
+        // machine), and the second would never take part. Records stay in flight across the handover either way.
+        firstProbe.Behavior = (e, ct) => ledger.ApplyAfterAsync(
+            e, "first", Volatile.Read(ref secondStarting) && !ledger.Members.Contains("second") ? _slowApply : _fastApply, ct);
+        secondProbe.Behavior = (e, ct) => ledger.ApplyAfterAsync(e, "second", _fastApply, ct);
         // A small in-flight window, so the first member has taken only a few records when the second joins:
         // it must finish those before it hands their partitions over.
         var settings = new Dictionary<string, string?> { ["Kafka:MaxInFlight"] = "4" };
@@ -108,6 +118,7 @@ public sealed class ConcurrentConsumerTests(KafkaBrokerTestDoubleFixture kafka) 
 
         await first.StartAsync();
         await BusProbe.EventuallyAsync(() => ledger.Count >= 8, "the first member under way");
+        Volatile.Write(ref secondStarting, true);
         await second.StartAsync();
         await BusProbe.EventuallyAsync(() => ledger.Count == published.Count, "every event applied", TimeSpan.FromSeconds(60));
         await Task.WhenAll(first.StopAsync(), second.StopAsync());
@@ -156,7 +167,7 @@ public sealed class ConcurrentConsumerTests(KafkaBrokerTestDoubleFixture kafka) 
     {
         KafkaNative.EnsureLoaded();
         using var reader = new ConsumerBuilder<string, byte[]>(new ConsumerConfig { BootstrapServers = kafka.BootstrapServers, GroupId = group }).Build();
-        var committed = reader.Committed([new TopicPartition(topic, 0)], TimeSpan.FromSeconds(10));
+        var committed = reader.Committed([new TopicPartition(topic, 0)], TimeSpan.FromSeconds(30));
         return Assert.Single(committed).Offset.Value;
     }
 
@@ -197,9 +208,9 @@ public sealed class ConcurrentConsumerTests(KafkaBrokerTestDoubleFixture kafka) 
             }
         }
 
-        public async Task ApplyAfterAsync(ProbeEvent e, string member, CancellationToken cancellationToken)
+        public async Task ApplyAfterAsync(ProbeEvent e, string member, TimeSpan work, CancellationToken cancellationToken)
         {
-            await Task.Delay(50, cancellationToken);
+            await Task.Delay(work, cancellationToken);
             lock (_gate)
             {
                 if (_applied.Add(e.EventId))

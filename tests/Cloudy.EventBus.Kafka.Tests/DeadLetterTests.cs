@@ -26,7 +26,7 @@ public sealed class DeadLetterTests(KafkaBrokerTestDoubleFixture kafka) : IClass
         await BusProbe.EventuallyAsync(() => probe.Deliveries.Any(d => d.Event.Sequence == 2), "the event after the poison one");
         Assert.Equal(KafkaBusHost.MaxAttempts, probe.Deliveries.Count(d => d.Event.Sequence == 1));
 
-        var dead = Assert.Single(KafkaTopicReader.Read(kafka.BootstrapServers, Topics.DeadLetter(topic), 1, TimeSpan.FromSeconds(10)));
+        var dead = Assert.Single(KafkaTopicReader.Read(kafka.BootstrapServers, Topics.DeadLetter(topic), 1, TimeSpan.FromSeconds(30)));
         var headers = dead.Message.Headers;
         Assert.Equal(published[0].EventId, KafkaHeaders.GetString(headers, KafkaHeaders.EventId));
         Assert.Contains("handler refused event 1", KafkaHeaders.GetString(headers, KafkaHeaders.DeadLetterError));
@@ -52,7 +52,7 @@ public sealed class DeadLetterTests(KafkaBrokerTestDoubleFixture kafka) : IClass
 
         await BusProbe.EventuallyAsync(() => probe.Deliveries.Count >= 1, "the good event");
         Assert.Equal(good, Assert.Single(probe.Deliveries).Event);
-        var dead = Assert.Single(KafkaTopicReader.Read(kafka.BootstrapServers, Topics.DeadLetter(topic), 1, TimeSpan.FromSeconds(10)));
+        var dead = Assert.Single(KafkaTopicReader.Read(kafka.BootstrapServers, Topics.DeadLetter(topic), 1, TimeSpan.FromSeconds(30)));
         Assert.Equal("not json", Encoding.UTF8.GetString(dead.Message.Value));
         Assert.Equal("0", KafkaHeaders.GetString(dead.Message.Headers, KafkaHeaders.DeadLetterAttempts));
         await host.StopAsync();

@@ -35,7 +35,7 @@ public sealed class KafkaEventBusTests(KafkaBrokerTestDoubleFixture kafka) : ICl
 
         await bus.PublishAsync(topic, "account-7", sent);
 
-        var record = Assert.Single(KafkaTopicReader.Read(kafka.BootstrapServers, topic, 1, TimeSpan.FromSeconds(10)));
+        var record = Assert.Single(KafkaTopicReader.Read(kafka.BootstrapServers, topic, 1, TimeSpan.FromSeconds(30)));
         Assert.Equal("account-7", record.Message.Key);
         Assert.Equal(nameof(ProbeEvent), KafkaHeaders.GetString(record.Message.Headers, KafkaHeaders.EventType));
         Assert.Equal("1", KafkaHeaders.GetString(record.Message.Headers, KafkaHeaders.EventVersion));

@@ -26,7 +26,7 @@ public sealed class KafkaMockToolTests
             Assert.Equal(bootstrap, (await File.ReadAllTextAsync(file)).Trim());
 
             await KafkaTopicReader.ProduceRawAsync(bootstrap, "tool.test.v1", "k", [1, 2, 3], []);
-            var record = Assert.Single(KafkaTopicReader.Read(bootstrap, "tool.test.v1", 1, TimeSpan.FromSeconds(10), partitions: 2));
+            var record = Assert.Single(KafkaTopicReader.Read(bootstrap, "tool.test.v1", 1, TimeSpan.FromSeconds(30), partitions: 2));
             Assert.Equal([1, 2, 3], record.Message.Value);
             Assert.Equal(2, PartitionCount(bootstrap, "tool.test.v1"));
 
@@ -60,7 +60,7 @@ public sealed class KafkaMockToolTests
     private static int PartitionCount(string bootstrap, string topic)
     {
         using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build();
-        return admin.GetMetadata(topic, TimeSpan.FromSeconds(5)).Topics.Single().Partitions.Count;
+        return admin.GetMetadata(topic, TimeSpan.FromSeconds(30)).Topics.Single().Partitions.Count;
     }
 
     private static Process Start(params string[] arguments)

@@ -50,7 +50,7 @@ public sealed class KeyUploadTests(GarnetFixture garnet) : KeyDirectoryTestBase(
         var device = new ClientKeys();
         var client = Client(account, 1);
         await client.UploadOkAsync(device.FullUpload(ec: 3, pq: 3));
-        var before = await StoreSnapshot.TakeAsync(Garnet.Connection);
+        var before = await StoreSnapshot.BaselineAsync(Garnet.Connection);
 
         var refill = device.FullUpload(ec: 5, pq: 4, firstId: 100) with { IdentityKey = null, RegistrationId = null };
         refill = flaw switch
@@ -66,7 +66,7 @@ public sealed class KeyUploadTests(GarnetFixture garnet) : KeyDirectoryTestBase(
         using var response = await client.UploadAsync(refill);
 
         await response.AssertProblemAsync(HttpStatusCode.UnprocessableEntity);
-        Assert.Equal(before, await StoreSnapshot.TakeAsync(Garnet.Connection));
+        await StoreSnapshot.AssertUnchangedAsync(Garnet.Connection, before);
     }
 
     [Fact]
@@ -74,13 +74,13 @@ public sealed class KeyUploadTests(GarnetFixture garnet) : KeyDirectoryTestBase(
     {
         var account = TokenMinter.NewAccountId();
         var upload = new ClientKeys().FullUpload(ec: 2, pq: 2);
-        var before = await StoreSnapshot.TakeAsync(Garnet.Connection);
+        var before = await StoreSnapshot.BaselineAsync(Garnet.Connection);
         var client = Client(account, 1);
 
         using var response = await client.UploadAsync(upload with { PqPreKeys = [upload.PqPreKeys![0], Tamper(upload.PqPreKeys[1]!)] });
 
         await response.AssertProblemAsync(HttpStatusCode.UnprocessableEntity);
-        Assert.Equal(before, await StoreSnapshot.TakeAsync(Garnet.Connection));
+        await StoreSnapshot.AssertUnchangedAsync(Garnet.Connection, before);
     }
 
     public static TheoryData<string> MalformedBodies => new(
@@ -98,12 +98,12 @@ public sealed class KeyUploadTests(GarnetFixture garnet) : KeyDirectoryTestBase(
         var device = new ClientKeys();
         var client = Client(account, 1);
         await client.UploadOkAsync(device.FullUpload(ec: 2, pq: 2));
-        var before = await StoreSnapshot.TakeAsync(Garnet.Connection);
+        var before = await StoreSnapshot.BaselineAsync(Garnet.Connection);
 
         using var response = await client.UploadRawAsync(Malformed(device, flaw));
 
         await response.AssertProblemAsync(HttpStatusCode.BadRequest);
-        Assert.Equal(before, await StoreSnapshot.TakeAsync(Garnet.Connection));
+        await StoreSnapshot.AssertUnchangedAsync(Garnet.Connection, before);
     }
 
     [Theory]
@@ -121,13 +121,13 @@ public sealed class KeyUploadTests(GarnetFixture garnet) : KeyDirectoryTestBase(
             "signedPreKey" => upload with { SignedPreKey = null },
             _ => upload with { PqLastResortPreKey = null },
         };
-        var before = await StoreSnapshot.TakeAsync(Garnet.Connection);
+        var before = await StoreSnapshot.BaselineAsync(Garnet.Connection);
         var client = Stranger();
 
         using var response = await client.UploadAsync(upload);
 
         await response.AssertProblemAsync(HttpStatusCode.BadRequest);
-        Assert.Equal(before, await StoreSnapshot.TakeAsync(Garnet.Connection));
+        await StoreSnapshot.AssertUnchangedAsync(Garnet.Connection, before);
     }
 
     [Fact]
@@ -143,14 +143,14 @@ public sealed class KeyUploadTests(GarnetFixture garnet) : KeyDirectoryTestBase(
     [Fact]
     public async Task Upload_BodyOverLimit_Returns413AndWritesNothing()
     {
-        var before = await StoreSnapshot.TakeAsync(Garnet.Connection);
+        var before = await StoreSnapshot.BaselineAsync(Garnet.Connection);
         var client = Stranger();
         var padding = new string('A', 600 * 1024);
 
         using var response = await client.UploadRawAsync($$"""{"registrationId":1,"padding":"{{padding}}"}""");
 
         await response.AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge);
-        Assert.Equal(before, await StoreSnapshot.TakeAsync(Garnet.Connection));
+        await StoreSnapshot.AssertUnchangedAsync(Garnet.Connection, before);
     }
 
     [Fact]
@@ -174,12 +174,12 @@ public sealed class KeyUploadTests(GarnetFixture garnet) : KeyDirectoryTestBase(
     public async Task Upload_MissingExpiredOrForgedToken_Returns401AndWritesNothing(string token)
     {
         var client = BadTokenClient(token, TokenMinter.NewAccountId());
-        var before = await StoreSnapshot.TakeAsync(Garnet.Connection);
+        var before = await StoreSnapshot.BaselineAsync(Garnet.Connection);
 
         using var response = await client.UploadAsync(new ClientKeys().FullUpload(1, 1));
 
         await response.AssertProblemAsync(HttpStatusCode.Unauthorized);
-        Assert.Equal(before, await StoreSnapshot.TakeAsync(Garnet.Connection));
+        await StoreSnapshot.AssertUnchangedAsync(Garnet.Connection, before);
     }
 
     [Fact]
@@ -234,13 +234,13 @@ public sealed class KeyUploadTests(GarnetFixture garnet) : KeyDirectoryTestBase(
     public async Task Upload_NewIdentityKeyWithoutNewSignedKeys_Returns400AndStoreUnchanged()
     {
         var (account, client) = await UploadedAsync(ec: 1, pq: 1);
-        var before = await StoreSnapshot.TakeAsync(Garnet.Connection);
+        var before = await StoreSnapshot.BaselineAsync(Garnet.Connection);
         var reinstalled = new ClientKeys();
 
         using var response = await client.UploadAsync(new UploadKeysRequest(null, reinstalled.Identity.IdentityKey.Serialize(), null, null, null, null));
 
         await response.AssertProblemAsync(HttpStatusCode.BadRequest);
-        Assert.Equal(before, await StoreSnapshot.TakeAsync(Garnet.Connection));
+        await StoreSnapshot.AssertUnchangedAsync(Garnet.Connection, before);
         Assert.Empty(Host.Bus.Of<IdentityKeyChanged>(Topics.Keys, account));
     }
 

@@ -70,7 +70,7 @@ public abstract class ConnectionProjectionTests(PresenceHostFixture host)
     public async Task HeartbeatLapse_NoDisconnect_OfflineWithLastSeenAtLastHeartbeat()
     {
         var (owner, viewer) = await PublicOwnerAsync();
-        var heartbeat = DateTimeOffset.UtcNow;
+        var heartbeat = PresenceHostFixture.LapsingAt();
         await host.ConnectAsync(owner, at: heartbeat);
         await PresenceHostFixture.EventuallyAsync(() => viewer.IsOnlineAsync(owner), "online");
 
@@ -87,7 +87,7 @@ public abstract class ConnectionProjectionTests(PresenceHostFixture host)
     public async Task HeartbeatLapse_Swept_IndexEntryRemovedAndLastSeenStored()
     {
         var (owner, _) = await PublicOwnerAsync();
-        await host.ConnectAsync(owner);
+        await host.ConnectAsync(owner, at: PresenceHostFixture.LapsingAt());
         await PresenceHostFixture.EventuallyAsync(async () => await host.Db.SortedSetScoreAsync("pr:sweep", owner) is not null, "indexed");
 
         await PresenceHostFixture.EventuallyAsync(
@@ -101,10 +101,19 @@ public abstract class ConnectionProjectionTests(PresenceHostFixture host)
     {
         var (owner, viewer) = await PublicOwnerAsync();
         // The first announcement is almost one TTL old: alone it would lapse in about half a second.
-        await host.ConnectAsync(owner, at: DateTimeOffset.UtcNow - PresenceHostFixture.HeartbeatTtl + TimeSpan.FromMilliseconds(500));
+        var firstExpiry = DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(500);
+        await host.ConnectAsync(owner, at: firstExpiry - PresenceHostFixture.HeartbeatTtl);
         await host.ConnectAsync(owner);   // the heartbeat renews it
 
-        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        // Wait until the renewal is applied (the device's expiry moved past the first one's), not a fixed time:
+        // a busy machine may hand the events over late.
+        await PresenceHostFixture.EventuallyAsync(
+            async () => await host.Db.SortedSetScoreAsync($"pr:{{{owner}}}:dev", "1") > firstExpiry.ToUnixTimeMilliseconds(), "renewal applied");
+        var sinceFirstExpiry = firstExpiry + TimeSpan.FromSeconds(1) - DateTimeOffset.UtcNow;   // a few sweeps past it
+        if (sinceFirstExpiry > TimeSpan.Zero)
+        {
+            await Task.Delay(sinceFirstExpiry);
+        }
 
         Assert.True(await viewer.IsOnlineAsync(owner));
     }

@@ -25,7 +25,7 @@ public abstract class PurgeTests(PresenceHostFixture host)
             await host.ConnectAsync(account, device: 2);
         }
 
-        // dev, inst, seen, vis, allow, watchers, rate (well within the 3 s heartbeat TTL of the test host)
+        // dev, inst, seen, vis, allow, watchers, rate (well within the 10 s heartbeat TTL of the test host)
         await PresenceHostFixture.EventuallyAsync(() => Task.FromResult(Keys(deleted).Count == 7 && Keys(other).Count == 7), "state written");
         Assert.NotNull(await host.Db.SortedSetScoreAsync("pr:sweep", deleted));
 

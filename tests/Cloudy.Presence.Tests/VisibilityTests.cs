@@ -111,25 +111,38 @@ public sealed class VisibilityTests(GarnetPresenceHost host)
     [Fact]
     public async Task GetPresence_AfterWatchesUsedTheBudget_Returns429WithRetryAfter()
     {
-        using var viewer = host.Client(host.Token(PresenceHostFixture.NewAccountId()));
-        // The window is a fixed minute: do not start right before it rolls over.
-        var intoMinute = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() % 60_000;
-        if (intoMinute > 55_000)
+        // The window is a fixed minute: a run that straddles a rollover spends its budget in two windows, which
+        // proves nothing either way, so it is repeated with a fresh caller (a slow machine can straddle any margin).
+        for (var attempt = 1; ; attempt++)
         {
-            await Task.Delay(TimeSpan.FromMilliseconds(60_000 - intoMinute + 200));
+            using var viewer = host.Client(host.Token(PresenceHostFixture.NewAccountId()));
+            var intoMinute = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() % 60_000;
+            if (intoMinute > 55_000)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(60_000 - intoMinute + 200));
+            }
+
+            var window = CurrentMinute();
+
+            // A watch costs one look-up per account named: four full watches spend the whole budget.
+            for (var i = 0; i < PresenceHostFixture.QueryPermits / 100; i++)
+            {
+                await viewer.WatchAsync([.. Enumerable.Range(0, 100).Select(_ => PresenceHostFixture.NewAccountId())]);
+            }
+
+            using var refused = await viewer.GetAsync("/v1/presence/" + PresenceHostFixture.NewAccountId());
+            using var refusedWatch = await viewer.PostAsJsonAsync("/v1/presence/watch", new { accountIds = new[] { PresenceHostFixture.NewAccountId() } });
+            if (CurrentMinute() != window && attempt < 3)
+            {
+                continue;
+            }
+
+            await refused.AssertProblemAsync(HttpStatusCode.TooManyRequests);
+            await refusedWatch.AssertProblemAsync(HttpStatusCode.TooManyRequests);
+            Assert.InRange(refused.Headers.RetryAfter?.Delta ?? TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60));
+            return;
         }
-
-        // A watch costs one look-up per account named: four full watches spend the whole budget.
-        for (var i = 0; i < PresenceHostFixture.QueryPermits / 100; i++)
-        {
-            await viewer.WatchAsync([.. Enumerable.Range(0, 100).Select(_ => PresenceHostFixture.NewAccountId())]);
-        }
-
-        using var refused = await viewer.GetAsync("/v1/presence/" + PresenceHostFixture.NewAccountId());
-        using var refusedWatch = await viewer.PostAsJsonAsync("/v1/presence/watch", new { accountIds = new[] { PresenceHostFixture.NewAccountId() } });
-
-        await refused.AssertProblemAsync(HttpStatusCode.TooManyRequests);
-        await refusedWatch.AssertProblemAsync(HttpStatusCode.TooManyRequests);
-        Assert.InRange(refused.Headers.RetryAfter?.Delta ?? TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60));
     }
+
+    private static long CurrentMinute() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 60_000;
 }

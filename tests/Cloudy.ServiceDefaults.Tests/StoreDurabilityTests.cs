@@ -19,12 +19,12 @@ public sealed class StoreDurabilityTests
         await using var host = await StartAsync(durability);
 
         var pending = host.Client.PostAsync("/v1/things", null);
-        await durability.Called.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await durability.Called.Task.WaitAsync(TimeSpan.FromSeconds(30));
         await Task.Delay(200);
         Assert.False(pending.IsCompleted);
 
         durability.Open();
-        using var response = await pending.WaitAsync(TimeSpan.FromSeconds(10));
+        using var response = await pending.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(1, durability.Calls);
     }
@@ -35,7 +35,7 @@ public sealed class StoreDurabilityTests
         var durability = new GatedDurability();
         await using var host = await StartAsync(durability);
 
-        using var response = await host.Client.GetAsync("/v1/things").WaitAsync(TimeSpan.FromSeconds(10));
+        using var response = await host.Client.GetAsync("/v1/things").WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(0, durability.Calls);
@@ -48,7 +48,7 @@ public sealed class StoreDurabilityTests
         durability.Fail(new TimeoutException("flush did not complete"));
         await using var host = await StartAsync(durability);
 
-        using var response = await host.Client.PostAsync("/v1/things", null).WaitAsync(TimeSpan.FromSeconds(10));
+        using var response = await host.Client.PostAsync("/v1/things", null).WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.False(response.IsSuccessStatusCode);
     }
@@ -58,7 +58,7 @@ public sealed class StoreDurabilityTests
     {
         await using var host = await StartAsync(new ImmediateDurability());
 
-        using var response = await host.Client.PostAsync("/v1/things", null).WaitAsync(TimeSpan.FromSeconds(10));
+        using var response = await host.Client.PostAsync("/v1/things", null).WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }

@@ -151,5 +151,8 @@ public abstract class StoreContractTests<TServer>(TServer server) : IClassFixtur
 
     private static string NewAccountId() => Guid.NewGuid().ToString("N");
 
-    private static Task<ConnectionMultiplexer> ConnectToAsync(int port) => ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{port}");
+    // Generous timeouts: a freshly started server process (cold JIT, AOF replay) on a busy machine can need more
+    // than the 5 s defaults to answer the handshake or a group commit (an fsync).
+    private static Task<ConnectionMultiplexer> ConnectToAsync(int port) =>
+        ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{port},connectTimeout=30000,asyncTimeout=30000,syncTimeout=30000");
 }

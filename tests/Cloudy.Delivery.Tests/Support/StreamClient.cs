@@ -25,7 +25,7 @@ public sealed class StreamClient : IAsyncDisposable
     public static async Task<StreamClient> ConnectAsync(Uri baseAddress, string? token, bool viaQuery = false)
     {
         var socket = Create(baseAddress, token, viaQuery, out var uri);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await socket.ConnectAsync(uri, timeout.Token);
         return new StreamClient(socket);
     }
@@ -39,7 +39,7 @@ public sealed class StreamClient : IAsyncDisposable
         var socket = Create(baseAddress, token, viaQuery: false, out var uri);
         socket.Options.HttpVersion = System.Net.HttpVersion.Version20;
         socket.Options.HttpVersionPolicy = HttpVersionPolicy.RequestVersionExact;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await socket.ConnectAsync(uri, invoker, timeout.Token);
         return new StreamClient(socket);
     }
@@ -48,20 +48,20 @@ public sealed class StreamClient : IAsyncDisposable
     public static async Task<System.Net.HttpStatusCode> RefusedStatusAsync(Uri baseAddress, string? token, bool viaQuery = false)
     {
         using var socket = Create(baseAddress, token, viaQuery, out var uri);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await Assert.ThrowsAsync<WebSocketException>(() => socket.ConnectAsync(uri, timeout.Token));
         return socket.HttpStatusCode;
     }
 
     /// <summary>The next server frame, or null when the server closed the stream; fails after <paramref name="seconds"/>.</summary>
-    public async Task<JsonElement?> ReceiveAsync(double seconds = 10)
+    public async Task<JsonElement?> ReceiveAsync(double seconds = 30)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
         return await _frames.Reader.ReadAsync(timeout.Token);
     }
 
     /// <summary>The next frame, which must exist and have type <paramref name="type"/>.</summary>
-    public async Task<JsonElement> ExpectAsync(string type, double seconds = 10)
+    public async Task<JsonElement> ExpectAsync(string type, double seconds = 30)
     {
         var frame = await ReceiveAsync(seconds);
         Assert.True(frame.HasValue, $"The stream closed while a '{type}' frame was expected.");

@@ -50,7 +50,7 @@ public sealed class BadInputTests(GarnetFixture garnet) : IdentityHostTests(garn
         await response.AssertProblemAsync(response.StatusCode == HttpStatusCode.NotFound && path is "/v1/auth/challenge" or "/v1/links/resolve"
             ? HttpStatusCode.NotFound
             : HttpStatusCode.BadRequest);
-        Assert.Equal(before, IdentityKeys());
+        AssertNothingWritten(before);
     }
 
     [Theory]
@@ -72,7 +72,7 @@ public sealed class BadInputTests(GarnetFixture garnet) : IdentityHostTests(garn
         var response = await Http.PostRawAsync("/v1/accounts", json);
 
         await response.AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge);
-        Assert.Equal(before, IdentityKeys());
+        AssertNothingWritten(before);
     }
 
     [Fact]

@@ -73,7 +73,7 @@ public sealed class DeviceEndpointTests(GarnetFixture garnet) : IdentityHostTest
         var response = await Http.PostJsonAsync("/v1/devices/redeem", new { code = LinkCode.New(owner.AccountId).Text, signingKey = device.PublicKey });
 
         await response.AssertProblemAsync(HttpStatusCode.NotFound);
-        Assert.Equal(before, IdentityKeys());
+        AssertNothingWritten(before);
     }
 
     [Theory]
@@ -88,7 +88,7 @@ public sealed class DeviceEndpointTests(GarnetFixture garnet) : IdentityHostTest
         var response = await Http.PostRawAsync("/v1/devices/redeem", json);
 
         await response.AssertProblemAsync(HttpStatusCode.BadRequest);
-        Assert.Equal(before, IdentityKeys());
+        AssertNothingWritten(before);
     }
 
     [Fact]

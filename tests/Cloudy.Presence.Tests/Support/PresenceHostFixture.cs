@@ -23,13 +23,21 @@ namespace Cloudy.Presence.Tests.Support;
 /// The presence service wired as its Program wires it (service defaults, store, in-process bus, presence), on real
 /// Kestrel (loopback, free port) against a real store server: Garnet in this process or Debian's redis-server. A probe consumer group on
 /// <see cref="PresenceTopics.Presence"/> records every <see cref="PresenceChanged"/> the service publishes, as
-/// delivery's consumer would receive it. The heartbeat TTL is 3 s and the sweep runs every 200 ms, so expiry
-/// tests take seconds.
+/// delivery's consumer would receive it. The heartbeat TTL is 10 s, long enough that a device stays online while a
+/// test on a loaded two-core machine observes it; expiry tests announce a heartbeat already
+/// <see cref="HeartbeatTtl"/> − <see cref="LapseWindow"/> old (see <see cref="LapsingAt"/>), and the sweep runs every
+/// 200 ms, so they take seconds.
 /// </summary>
 public abstract class PresenceHostFixture : IAsyncLifetime
 {
     /// <summary>Heartbeat TTL of the test host.</summary>
-    public static readonly TimeSpan HeartbeatTtl = TimeSpan.FromSeconds(3);
+    public static readonly TimeSpan HeartbeatTtl = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a heartbeat announced at <see cref="LapsingAt"/> stays live: the time a test has to observe it online.</summary>
+    public static readonly TimeSpan LapseWindow = TimeSpan.FromSeconds(5);
+
+    /// <summary>An OccurredAt for a heartbeat that lapses <see cref="LapseWindow"/> from now (expiry tests need not wait a whole TTL).</summary>
+    public static DateTimeOffset LapsingAt() => DateTimeOffset.UtcNow - HeartbeatTtl + LapseWindow;
 
     /// <summary>Look-ups one caller may make per minute in the test host (polling tests stay well below).</summary>
     public const int QueryPermits = 400;
@@ -134,10 +142,13 @@ public abstract class PresenceHostFixture : IAsyncLifetime
     /// <summary>PresenceChanged events about <paramref name="account"/> received so far.</summary>
     public IReadOnlyList<PresenceChanged> PushesAbout(string account) => [.. Pushed.Where(p => p.AccountId == account)];
 
-    /// <summary>Polls <paramref name="condition"/> until it holds or 15 s pass (then fails with <paramref name="what"/>).</summary>
+    /// <summary>
+    /// Polls <paramref name="condition"/> until it holds or 30 s pass (then fails with <paramref name="what"/>): generous,
+    /// because other test assemblies share the two cores; a condition that holds returns at once anyway.
+    /// </summary>
     public static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
         while (!await condition())
         {
             Assert.True(DateTime.UtcNow < deadline, "Timed out waiting for: " + what);
