@@ -4,6 +4,7 @@ using System.Net;
 using Cloudy.Client;
 using Cloudy.Client.Messaging;
 using Cloudy.Client.State;
+using Cloudy.Client.Tests;
 using Cloudy.Client.Wire;
 using Cloudy.Testing;
 using Xunit.Abstractions;

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using Cloudy.Security;
-using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Cloudy.Identity.Tests;
@@ -27,29 +26,10 @@ public static class TokenForge
     /// <summary>Every kind of bad token, for theories.</summary>
     public static TheoryData<BadToken> AllBadTokens => new(Enum.GetValues<BadToken>());
 
-    /// <summary>A correctly signed token with the given claims and lifetime.</summary>
+    /// <summary>A correctly signed token with the given claims and lifetime (shaped by <see cref="Cloudy.Testing.AccessTokens"/>).</summary>
     public static string Mint(ISigningKeyProvider keys, string accountId, int? deviceId, DateTimeOffset? expires = null,
-        string issuer = "cloudy", string audience = "cloudy", string type = TokenTypes.AccessToken, SigningCredentials? credentials = null)
-    {
-        var exp = expires ?? DateTimeOffset.UtcNow.AddMinutes(5);
-        var claims = new Dictionary<string, object> { ["sub"] = accountId, ["jti"] = Guid.NewGuid().ToString("N") };
-        if (deviceId is { } dev)
-        {
-            claims["dev"] = dev;
-        }
-
-        return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
-        {
-            Issuer = issuer,
-            Audience = audience,
-            IssuedAt = exp.AddMinutes(-10).UtcDateTime,
-            NotBefore = exp.AddMinutes(-10).UtcDateTime,
-            Expires = exp.UtcDateTime,
-            TokenType = type,
-            SigningCredentials = credentials ?? keys.Current,
-            Claims = claims,
-        });
-    }
+        string issuer = "cloudy", string audience = "cloudy", string type = TokenTypes.AccessToken, SigningCredentials? credentials = null) =>
+        Cloudy.Testing.AccessTokens.Mint(credentials ?? keys.Current, accountId, deviceId, expires, issuer, audience, type);
 
     /// <summary>A bad token of kind <paramref name="kind"/> for a real account and device.</summary>
     public static string Forge(BadToken kind, ISigningKeyProvider keys, string accountId, int deviceId)
