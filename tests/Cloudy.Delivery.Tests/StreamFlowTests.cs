@@ -159,6 +159,45 @@ public sealed class StreamFlowTests(GarnetFixture garnet) : DeliveryHostTests(ga
     }
 
     [Fact]
+    public async Task Stream_ManyStreamsOnOneInstance_SharedTickerBeatsEachOnce()
+    {
+        // One ticker beats every stream of the instance (a slot per tick): each must be renewed and re-announced.
+        await using var host = await DeliveryHost.StartAsync(Garnet, new Dictionary<string, string?> { ["Delivery:HeartbeatInterval"] = "00:00:02" });
+        var accounts = new List<string>();
+        var streams = new List<StreamClient>();
+        try
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                var account = await host.CreateAccountAsync();
+                var stream = await StreamClient.ConnectAsync(host.BaseAddress, host.Token(account, 1));
+                await stream.ExpectAsync("queue-empty");
+                accounts.Add(account);
+                streams.Add(stream);
+                await Task.Delay(300);   // opened at different moments, so they land in different slots
+            }
+
+            // The first announcement is the connect; a second one can only come from a heartbeat.
+            await Eventually.TrueAsync(() => Task.FromResult(accounts.All(a =>
+                host.ConnectionEvents.OfType<DeviceConnected>().Count(e => e.AccountId == a) >= 2)));
+            foreach (var account in accounts)
+            {
+                var ttl = await host.Db.KeyTimeToLiveAsync($"dl:{{{account}}}:conn:1");
+                Assert.True(ttl > TimeSpan.Zero, $"the connection key of {account} lapsed");
+            }
+
+            Assert.All(streams, s => Assert.Equal(System.Net.WebSockets.WebSocketState.Open, s.Socket.State));
+        }
+        finally
+        {
+            foreach (var stream in streams)
+            {
+                await stream.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
     public async Task Stream_OverHttp2ExtendedConnect_DrainsQueueEmptyAndAcksLikeHttp11()
     {
         await using var host = await DeliveryHost.StartAsync(Garnet, new Dictionary<string, string?>

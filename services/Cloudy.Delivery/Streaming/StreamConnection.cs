@@ -16,7 +16,8 @@ namespace Cloudy.Delivery.Streaming;
 /// <remarks>
 /// Built to cost little while idle, because a node holds many idle streams: the receive loop waits with a zero-byte
 /// read and rents its frame buffer only while a frame is arriving; the pump is not a loop but runs on demand (a ring,
-/// a push, an ack that frees the window) and ends when there is nothing to send; the heartbeat is a plain timer.
+/// a push, an ack that frees the window) and ends when there is nothing to send; heartbeats come from the hub's one
+/// shared ticker (<see cref="StreamHub"/>), not from a timer per stream.
 /// Acks that arrive together are sent to the store back to back (one pipelined write) and wake the pump once.
 /// </remarks>
 internal sealed partial class StreamConnection(
@@ -50,6 +51,9 @@ internal sealed partial class StreamConnection(
 
     /// <summary>Connection id (random), part of the device's connection key.</summary>
     public string Id { get; } = Guid.NewGuid().ToString("N");
+
+    /// <summary>Which of the hub's ticks beats this stream (set by <see cref="StreamHub.Register"/>).</summary>
+    public int HeartbeatSlot { get; set; }
 
     /// <summary>New mail may be waiting: run the pump.</summary>
     public void Wake()
@@ -101,14 +105,18 @@ internal sealed partial class StreamConnection(
     {
         _heartbeat = heartbeat;
         using var abortRegistration = aborted.Register(static state => ((StreamConnection)state!).Stop(), this);
-        var timer = new Timer(static state => ((StreamConnection)state!).Beat(), this, options.HeartbeatInterval, options.HeartbeatInterval);
         Volatile.Write(ref _started, true);
         Wake();   // the drain
         var receive = ReceiveLoopAsync(aborted);
         await Task.WhenAny(receive, _stopped.Task).ConfigureAwait(false);
         Stop();
-        // Waits for a tick in progress, so the beat it started is the one awaited below.
-        await timer.DisposeAsync().ConfigureAwait(false);
+        // No beat starts after Stop (Beat checks it before taking the flag); taking the flag here waits out one in
+        // progress, so the beat awaited below is the last one.
+        while (Interlocked.CompareExchange(ref _beating, 1, 0) != 0)
+        {
+            await Task.Delay(1, CancellationToken.None).ConfigureAwait(false);
+        }
+
         await Task.WhenAll(Quietly(Volatile.Read(ref _pump)), Quietly(Volatile.Read(ref _beat))).ConfigureAwait(false);
         await CloseAsync(aborted).ConfigureAwait(false);
 
@@ -278,10 +286,13 @@ internal sealed partial class StreamConnection(
         }
     }
 
-    /// <summary>Timer callback: one heartbeat at a time, on the thread pool.</summary>
-    private void Beat()
+    /// <summary>
+    /// One heartbeat, called by the hub's ticker: renews the connection key and re-announces the device. At most one at a
+    /// time (a slow store must not stack them up), none before <see cref="RunAsync"/> began or after the stream stopped.
+    /// </summary>
+    public void Beat()
     {
-        if (_stop.IsCancellationRequested || Interlocked.CompareExchange(ref _beating, 1, 0) != 0)
+        if (!Volatile.Read(ref _started) || _stop.IsCancellationRequested || Interlocked.CompareExchange(ref _beating, 1, 0) != 0)
         {
             return;
         }
