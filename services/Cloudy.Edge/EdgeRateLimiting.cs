@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.RateLimiting;
 
 namespace Cloudy.Edge;
 
-/// <summary>Builds the edge's chained, partitioned rate limiter.</summary>
+/// <summary>Builds the edge's chained, partitioned rate limiter (fixed windows: <see cref="FixedWindowPartitions{TResource}"/>).</summary>
 internal static class EdgeRateLimiting
 {
     public static void Configure(RateLimiterOptions options, RateLimitOptions limits)
@@ -14,20 +14,17 @@ internal static class EdgeRateLimiting
         options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
         // Every limiter below must grant a permit: per client, per account, then the path's bucket both ways.
         options.GlobalLimiter = PartitionedRateLimiter.CreateChained(
-            PartitionedRateLimiter.Create<HttpContext, string>(context =>
-                Window("client:" + ClientKey(context), limits.PerClient)),
-            PartitionedRateLimiter.Create<HttpContext, string>(context =>
-                context.User.TryGetAccountId(out var account)
-                    ? Window("account:" + account, limits.PerAccount)
-                    : RateLimitPartition.GetNoLimiter(string.Empty)),
-            PartitionedRateLimiter.Create<HttpContext, string>(context =>
+            new FixedWindowPartitions<HttpContext>(context => ("client:" + ClientKey(context), limits.PerClient)),
+            new FixedWindowPartitions<HttpContext>(context =>
+                context.User.TryGetAccountId(out var account) ? ("account:" + account, limits.PerAccount) : null),
+            new FixedWindowPartitions<HttpContext>(context =>
                 EdgeBuckets.Match(context.Request) is { } bucket
-                    ? Window(bucket + ":client:" + ClientKey(context), BucketLimit(bucket, limits))
-                    : RateLimitPartition.GetNoLimiter(string.Empty)),
-            PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                    ? (bucket + ":client:" + ClientKey(context), BucketLimit(bucket, limits))
+                    : null),
+            new FixedWindowPartitions<HttpContext>(context =>
                 EdgeBuckets.Match(context.Request) == EdgeBuckets.LinkResolve && context.User.TryGetAccountId(out var account)
-                    ? Window(EdgeBuckets.LinkResolve + ":account:" + account, limits.LinkResolvePerAccount)
-                    : RateLimitPartition.GetNoLimiter(string.Empty)));
+                    ? (EdgeBuckets.LinkResolve + ":account:" + account, limits.LinkResolvePerAccount)
+                    : null));
 
         options.OnRejected = (context, _) =>
         {
@@ -51,13 +48,4 @@ internal static class EdgeRateLimiting
 
     private static string ClientKey(HttpContext context) =>
         context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-
-    private static RateLimitPartition<string> Window(string key, Limit limit) =>
-        RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = limit.Permits,
-            Window = limit.Window,
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        });
 }
