@@ -159,7 +159,7 @@ public sealed class StreamFlowTests(GarnetFixture garnet) : DeliveryHostTests(ga
     }
 
     [Fact]
-    public async Task Stream_ManyStreamsOnOneInstance_SharedTickerBeatsEachOnce()
+    public async Task Stream_ManyStreamsOnOneInstance_SharedTickerBeatsEveryOne()
     {
         // One ticker beats every stream of the instance (a slot per tick): each must be renewed and re-announced.
         await using var host = await DeliveryHost.StartAsync(Garnet, new Dictionary<string, string?> { ["Delivery:HeartbeatInterval"] = "00:00:02" });
