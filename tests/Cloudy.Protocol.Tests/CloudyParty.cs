@@ -8,10 +8,10 @@ namespace Cloudy.Protocol.Tests;
 /// <summary>A simulated Cloudy device: identity, in-memory store, and helpers to publish a bundle.</summary>
 internal sealed class CloudyParty : ITestParty
 {
-    public CloudyParty(string name, uint registrationId = 1, uint deviceId = 1)
+    public CloudyParty(string name, uint registrationId = 1, uint deviceId = 1, IdentityKeyPair? identity = null)
     {
         Address = new ProtocolAddress(name, deviceId);
-        Identity = IdentityKeyPair.Generate();
+        Identity = identity ?? IdentityKeyPair.Generate();
         Store = new InMemoryProtocolStore(Identity, registrationId);
         RegistrationId = registrationId;
     }

@@ -194,7 +194,7 @@ public sealed class DecoderFuzzTests
         Assert.True(rejected > 300, $"only {rejected} rejected, {accepted} accepted");
     }
 
-    private static FuzzResult Fuzz(IReadOnlyList<byte[]> seeds, int seed, int maxRandomLength, Action<byte[]> decode, params Type[] allowed)
+    internal static FuzzResult Fuzz(IReadOnlyList<byte[]> seeds, int seed, int maxRandomLength, Action<byte[]> decode, params Type[] allowed)
     {
         foreach (var valid in seeds)
         {
@@ -225,7 +225,7 @@ public sealed class DecoderFuzzTests
         return result;
     }
 
-    private sealed class FuzzResult
+    internal sealed class FuzzResult
     {
         public int Accepted { get; set; }
 

@@ -8,6 +8,7 @@
 // entry to `commands` below.
 import { readFileSync } from 'node:fs';
 import * as readline from 'node:readline';
+import { sealedSenderCommands } from './sealed-sender.mjs';
 
 const moduleName = process.argv[2] ?? '@signalapp/libsignal-client';
 const SignalClient = await import(moduleName);
@@ -202,6 +203,8 @@ const commands = {
   verify: async ({ publicKey, message, signature }) => ({ valid: PublicKey.deserialize(unb64(publicKey)).verify(unb64(message), unb64(signature)) }),
 
   agree: async ({ privateKey, publicKey }) => ({ shared: b64(PrivateKey.deserialize(unb64(privateKey)).agree(PublicKey.deserialize(unb64(publicKey)))) }),
+
+  ...sealedSenderCommands({ SignalClient, moduleName, Party, parties, party, b64, unb64 }),
 };
 
 const rl = readline.createInterface({ input: process.stdin, terminal: false });

@@ -11,12 +11,18 @@ internal sealed class LibsignalParty : ITestParty
 {
     private readonly LibsignalHarness _harness;
 
-    private LibsignalParty(LibsignalHarness harness, string name, uint deviceId, IdentityKey identity)
+    private LibsignalParty(LibsignalHarness harness, string harnessKey, string name, uint deviceId, IdentityKey identity)
     {
         _harness = harness;
+        HarnessKey = harnessKey;
         Address = new ProtocolAddress(name, deviceId);
         IdentityKey = identity;
     }
+
+    /// <summary>The party's key in the harness (its account name, or name.device for a linked device).</summary>
+    public string HarnessKey { get; }
+
+    public LibsignalHarness Harness => _harness;
 
     public ProtocolAddress Address { get; }
 
@@ -25,12 +31,20 @@ internal sealed class LibsignalParty : ITestParty
     public static async Task<LibsignalParty> CreateAsync(LibsignalHarness harness, string name, uint registrationId = 2, uint deviceId = 1)
     {
         var reply = await harness.CallAsync("createParty", new { party = name, registrationId });
-        return new LibsignalParty(harness, name, deviceId, IdentityKey.Deserialize(Convert.FromBase64String(reply["identityKey"]!.GetValue<string>())));
+        return new LibsignalParty(harness, name, name, deviceId, IdentityKey.Deserialize(Convert.FromBase64String(reply["identityKey"]!.GetValue<string>())));
+    }
+
+    /// <summary>Another device of <paramref name="first"/>'s account: same identity key, own stores (as linked Signal devices are).</summary>
+    public static async Task<LibsignalParty> CreateLinkedDeviceAsync(LibsignalParty first, uint deviceId, uint registrationId)
+    {
+        var key = $"{first.Address.Name}.{deviceId}";
+        var reply = await first._harness.CallAsync("ssCreateDevice", new { party = key, like = first.HarnessKey, registrationId });
+        return new LibsignalParty(first._harness, key, first.Address.Name, deviceId, IdentityKey.Deserialize(Convert.FromBase64String(reply["identityKey"]!.GetValue<string>())));
     }
 
     public async Task<PreKeyBundle> CreateBundleAsync(uint? preKeyId, uint signedPreKeyId, uint kyberPreKeyId)
     {
-        var b = await _harness.CallAsync("generateBundle", new { party = Address.Name, deviceId = Address.DeviceId, preKeyId, signedPreKeyId, kyberPreKeyId });
+        var b = await _harness.CallAsync("generateBundle", new { party = HarnessKey, deviceId = Address.DeviceId, preKeyId, signedPreKeyId, kyberPreKeyId });
         byte[] Bytes(string field) => Convert.FromBase64String(b[field]!.GetValue<string>());
         var hasPreKey = b["preKeyId"] is not null;
         return new PreKeyBundle(
@@ -44,7 +58,7 @@ internal sealed class LibsignalParty : ITestParty
 
     public Task StartSessionAsync(ProtocolAddress remote, PreKeyBundle bundle) => _harness.CallAsync("processBundle", new
     {
-        party = Address.Name,
+        party = HarnessKey,
         remote = Remote(remote),
         bundle = new
         {
@@ -64,25 +78,25 @@ internal sealed class LibsignalParty : ITestParty
 
     public async Task<CiphertextMessage> EncryptAsync(ProtocolAddress remote, string text)
     {
-        var reply = await _harness.CallAsync("encrypt", new { party = Address.Name, remote = Remote(remote), plaintext = Convert.ToBase64String(Encoding.UTF8.GetBytes(text)) });
+        var reply = await _harness.CallAsync("encrypt", new { party = HarnessKey, remote = Remote(remote), plaintext = Convert.ToBase64String(Encoding.UTF8.GetBytes(text)) });
         return new CiphertextMessage((CiphertextMessageType)reply["type"]!.GetValue<int>(), Convert.FromBase64String(reply["body"]!.GetValue<string>()));
     }
 
     public async Task<string> DecryptAsync(ProtocolAddress remote, CiphertextMessage message)
     {
-        var reply = await _harness.CallAsync("decrypt", new { party = Address.Name, remote = Remote(remote), type = (int)message.Type, body = Convert.ToBase64String(message.Body) });
+        var reply = await _harness.CallAsync("decrypt", new { party = HarnessKey, remote = Remote(remote), type = (int)message.Type, body = Convert.ToBase64String(message.Body) });
         return Encoding.UTF8.GetString(Convert.FromBase64String(reply["plaintext"]!.GetValue<string>()));
     }
 
     public async Task<byte[]?> SessionBytesAsync(ProtocolAddress remote)
     {
-        var reply = await _harness.CallAsync("sessionRecord", new { party = Address.Name, remote = Remote(remote) });
+        var reply = await _harness.CallAsync("sessionRecord", new { party = HarnessKey, remote = Remote(remote) });
         return reply["record"] is JsonNode node ? Convert.FromBase64String(node.GetValue<string>()) : null;
     }
 
     public async Task<byte[]> SignAsync(byte[] message)
     {
-        var reply = await _harness.CallAsync("sign", new { party = Address.Name, message = Convert.ToBase64String(message) });
+        var reply = await _harness.CallAsync("sign", new { party = HarnessKey, message = Convert.ToBase64String(message) });
         return Convert.FromBase64String(reply["signature"]!.GetValue<string>());
     }
 
