@@ -26,6 +26,35 @@ internal sealed class SealedSenderWorld
 
     public SenderCertificate Certify(CloudyParty party, DateTimeOffset? expiration = null) => Certify(party.Address, party.Identity.PublicKey, expiration);
 
+    /// <summary>The kinds of unacceptable certificate <see cref="BadCertificate"/> makes.</summary>
+    public static TheoryData<string> BadCertificateKinds => ["expired", "revoked", "otherTrustRoot", "forged"];
+
+    /// <summary>
+    /// A certificate for <paramref name="device"/> that must be refused, and why: expired a minute ago,
+    /// issued under the revoked server key id, issued under another trust root, or signed by a key
+    /// other than the (trusted) server certificate's.
+    /// </summary>
+    public (SenderCertificate Certificate, CertificateError Expected) BadCertificate(string kind, ProtocolAddress device, ECPublicKey identity)
+    {
+        switch (kind)
+        {
+            case "expired":
+                return (Certify(device, identity, Now.AddMinutes(-1)), CertificateError.Expired);
+            case "revoked":
+                var revoked = ServerCertificate.Create(0xDEADC357, ServerKey.PublicKey, TrustRoot.PrivateKey);
+                return (SenderCertificate.Create(device.Name, null, device.DeviceId, identity, Now.AddDays(1), revoked, ServerKey.PrivateKey), CertificateError.Revoked);
+            case "otherTrustRoot":
+                return (new SealedSenderWorld(Server.KeyId).Certify(device, identity), CertificateError.ServerCertificateNotTrusted);
+            case "forged":
+                var forger = ECKeyPair.Generate();
+                var forgerServer = ServerCertificate.Create(Server.KeyId, forger.PublicKey, ECKeyPair.Generate().PrivateKey);
+                var forged = SenderCertificate.Create(device.Name, null, device.DeviceId, identity, Now.AddDays(1), forgerServer, forger.PrivateKey);
+                return (CertificateTestData.WithSigner(forged, Server), CertificateError.BadSignature);
+            default:
+                throw new ArgumentOutOfRangeException(nameof(kind));
+        }
+    }
+
     /// <summary>A fresh account name that is also a service id string (libsignal's v2 needs that).</summary>
     public static string NewAccount() => Guid.NewGuid().ToString("D");
 
