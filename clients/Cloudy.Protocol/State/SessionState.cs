@@ -132,14 +132,17 @@ internal sealed record PendingKyberPreKey(uint PreKeyId, byte[] Ciphertext);
 /// <summary>libsignal's bounds (rust/protocol/src/consts.rs at v0.72.1).</summary>
 public static class Limits
 {
-    /// <summary>Furthest a message counter may jump ahead in one chain.</summary>
+    /// <summary>Furthest a message counter may jump ahead in one chain (a session's receiver chain or a sender-key chain).</summary>
     public const int MaxForwardJumps = 25_000;
 
-    /// <summary>Skipped message keys kept per receiver chain.</summary>
+    /// <summary>Skipped message keys kept per receiver chain and per sender-key chain (oldest dropped).</summary>
     public const int MaxMessageKeys = 2000;
 
     /// <summary>Receiver chains kept per session.</summary>
     public const int MaxReceiverChains = 5;
+
+    /// <summary>Sender-key chains (states) kept per (sender, distribution id) record, newest first.</summary>
+    public const int MaxSenderKeyStates = 5;
 
     /// <summary>Previous (archived) sessions kept per record.</summary>
     public const int ArchivedStatesMaxLength = 40;

@@ -49,4 +49,4 @@ public interface ISessionStore
 }
 
 /// <summary>Everything a client needs, as one object.</summary>
-public interface IProtocolStore : IIdentityKeyStore, IPreKeyStore, ISignedPreKeyStore, IKyberPreKeyStore, ISessionStore;
+public interface IProtocolStore : IIdentityKeyStore, IPreKeyStore, ISignedPreKeyStore, IKyberPreKeyStore, ISessionStore, ISenderKeyStore;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Cloudy.Protocol.Groups;
 using Cloudy.Protocol.Keys;
 using Cloudy.Protocol.State;
 
@@ -17,6 +18,7 @@ public sealed class InMemoryProtocolStore : IProtocolStore
     private readonly ConcurrentDictionary<uint, byte[]> _signedPreKeys = new();
     private readonly ConcurrentDictionary<uint, (byte[] Record, bool LastResort)> _kyberPreKeys = new();
     private readonly ConcurrentDictionary<ProtocolAddress, byte[]> _sessions = new();
+    private readonly ConcurrentDictionary<(ProtocolAddress Sender, Guid DistributionId), byte[]> _senderKeys = new();
 
     /// <summary>Creates a store holding <paramref name="identity"/>.</summary>
     public InMemoryProtocolStore(IdentityKeyPair identity, uint registrationId)
@@ -110,6 +112,18 @@ public sealed class InMemoryProtocolStore : IProtocolStore
     public Task StoreSessionAsync(ProtocolAddress address, SessionRecord record, CancellationToken cancellationToken = default)
     {
         _sessions[address] = record.Serialize();
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<SenderKeyRecord?> LoadSenderKeyAsync(ProtocolAddress sender, Guid distributionId, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_senderKeys.TryGetValue((sender, distributionId), out var r) ? SenderKeyRecord.Deserialize(r) : null);
+
+    /// <inheritdoc />
+    public Task StoreSenderKeyAsync(ProtocolAddress sender, Guid distributionId, SenderKeyRecord record, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        _senderKeys[(sender, distributionId)] = record.Serialize();
         return Task.CompletedTask;
     }
 }

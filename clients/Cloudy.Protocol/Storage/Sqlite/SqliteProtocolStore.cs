@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Cloudy.Protocol.Groups;
 using Cloudy.Protocol.Keys;
 using Cloudy.Protocol.State;
 using Cloudy.Protocol.Stores;
@@ -20,6 +21,7 @@ public sealed class SqliteProtocolStore : IProtocolStore, IDisposable
     private const string SignedPreKeyKind = "signed-prekey";
     private const string KyberPreKeyKind = "kyber-prekey";
     private const string SessionKind = "session";
+    private const string SenderKeyKind = "sender-key";
     private const byte LastResortFlag = 1;
 
     private static readonly byte[] s_identityKeyPairId = "identity-key-pair"u8.ToArray();
@@ -223,6 +225,17 @@ public sealed class SqliteProtocolStore : IProtocolStore, IDisposable
         return Locked(() => _records.Put(SessionKind, AddressId(address), record.Serialize()));
     }
 
+    /// <inheritdoc />
+    public Task<SenderKeyRecord?> LoadSenderKeyAsync(ProtocolAddress sender, Guid distributionId, CancellationToken cancellationToken = default) =>
+        Locked(() => _records.Get(SenderKeyKind, SenderKeyId(sender, distributionId)) is { } r ? SenderKeyRecord.Deserialize(r) : null);
+
+    /// <inheritdoc />
+    public Task StoreSenderKeyAsync(ProtocolAddress sender, Guid distributionId, SenderKeyRecord record, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return Locked(() => _records.Put(SenderKeyKind, SenderKeyId(sender, distributionId), record.Serialize()));
+    }
+
     /// <summary>Closes the file and zeroes the keys.</summary>
     public void Dispose()
     {
@@ -288,17 +301,26 @@ public sealed class SqliteProtocolStore : IProtocolStore, IDisposable
         return bytes;
     }
 
-    private byte[] AddressId(ProtocolAddress address)
+    private byte[] AddressId(ProtocolAddress address) => _keyring.HashId(AddressBytes(address, suffixLength: 0));
+
+    /// <summary>The address then the distribution id's 16 bytes, hashed: neither group nor sender is visible in the file.</summary>
+    private byte[] SenderKeyId(ProtocolAddress sender, Guid distributionId)
+    {
+        var id = AddressBytes(sender, suffixLength: 16);
+        distributionId.TryWriteBytes(id.AsSpan(id.Length - 16), bigEndian: true, out _);
+        return _keyring.HashId(id);
+    }
+
+    /// <summary>Length-prefixed name, then device id (unambiguous for any name), then <paramref name="suffixLength"/> free bytes.</summary>
+    private static byte[] AddressBytes(ProtocolAddress address, int suffixLength)
     {
         ArgumentNullException.ThrowIfNull(address);
-
-        // Length-prefixed name, then device id: unambiguous for any name.
         var name = System.Text.Encoding.UTF8.GetBytes(address.Name);
-        var id = new byte[sizeof(uint) + name.Length + sizeof(uint)];
+        var id = new byte[sizeof(uint) + name.Length + sizeof(uint) + suffixLength];
         BinaryPrimitives.WriteUInt32BigEndian(id, (uint)name.Length);
         name.CopyTo(id, sizeof(uint));
         BinaryPrimitives.WriteUInt32BigEndian(id.AsSpan(sizeof(uint) + name.Length), address.DeviceId);
-        return _keyring.HashId(id);
+        return id;
     }
 
     private Task<T> Locked<T>(Func<T> operation)
