@@ -14,8 +14,8 @@ namespace Cloudy.Protocol.Tests;
 /// </summary>
 public sealed class DecoderFuzzTests
 {
-    private const int RandomCases = 1000;
-    private const int MutatedCases = 3000;
+    internal const int RandomCases = 1000;
+    internal const int MutatedCases = 3000;
 
     [Fact]
     public async Task SignalMessageDeserialize_RandomAndMutatedInputs_OnlyTypedExceptions()
@@ -194,6 +194,7 @@ public sealed class DecoderFuzzTests
         Assert.True(rejected > 300, $"only {rejected} rejected, {accepted} accepted");
     }
 
+    /// <summary>Random inputs and mutations of <paramref name="seeds"/> through <paramref name="decode"/>: each must decode or raise one of <paramref name="allowed"/>.</summary>
     internal static FuzzResult Fuzz(IReadOnlyList<byte[]> seeds, int seed, int maxRandomLength, Action<byte[]> decode, params Type[] allowed)
     {
         foreach (var valid in seeds)

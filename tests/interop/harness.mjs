@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import * as readline from 'node:readline';
 import { sealedSenderCommands } from './sealed-sender.mjs';
+import { senderKeyCommands } from './sender-keys.mjs';
 
 const moduleName = process.argv[2] ?? '@signalapp/libsignal-client';
 const SignalClient = await import(moduleName);
@@ -205,6 +206,7 @@ const commands = {
   agree: async ({ privateKey, publicKey }) => ({ shared: b64(PrivateKey.deserialize(unb64(privateKey)).agree(PublicKey.deserialize(unb64(publicKey)))) }),
 
   ...sealedSenderCommands({ SignalClient, moduleName, Party, parties, party, b64, unb64 }),
+  ...senderKeyCommands(SignalClient),
 };
 
 const rl = readline.createInterface({ input: process.stdin, terminal: false });
