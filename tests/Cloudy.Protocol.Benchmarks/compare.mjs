@@ -15,7 +15,7 @@ for (const file of readdirSync(resultsDir).filter((f) => f.endsWith('.json'))) {
 const libsignal = JSON.parse(readFileSync(join(dir, 'libsignal.json'), 'utf8'));
 
 const us = (ns) => (ns / 1000).toFixed(1);
-const order = ['SessionSetupFromBundle', 'Encrypt', 'Decrypt', 'EncryptDecrypt', 'RatchetRoundTrip'];
+const order = ['SessionSetupFromBundle', 'Encrypt', 'Decrypt', 'EncryptDecrypt', 'RatchetRoundTrip', 'GroupEncrypt', 'GroupDecrypt', 'GroupEncryptDecrypt'];
 console.log(`Machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; ` +
   `libsignal-client ${libsignal.libsignalVersion} on Node ${libsignal.node}.`);
 console.log('');
@@ -27,9 +27,12 @@ for (const name of order) {
   const ratio = c && l ? (l / c).toFixed(2) : 'n/a';
   console.log(`| ${name} | ${c ? us(c) : 'n/a'} | ${l ? us(l) : 'n/a'} | ${ratio} |`);
 }
-const pair = (set) => set.EncryptDecrypt?.medianNs;
-if (pair(cloudy) && pair(libsignal.results)) {
-  console.log('');
-  console.log(`Established-session encrypt+decrypt throughput: Cloudy ${Math.round(1e9 / pair(cloudy))} msg/s, ` +
-    `libsignal via Node ${Math.round(1e9 / pair(libsignal.results))} msg/s (ratio ${(pair(libsignal.results) / pair(cloudy)).toFixed(2)}).`);
+for (const [name, label] of [['EncryptDecrypt', 'Established-session'], ['GroupEncryptDecrypt', 'Sender-key (group)']]) {
+  const c = cloudy[name]?.medianNs;
+  const l = libsignal.results[name]?.medianNs;
+  if (c && l) {
+    console.log('');
+    console.log(`${label} encrypt+decrypt throughput: Cloudy ${Math.round(1e9 / c)} msg/s, ` +
+      `libsignal via Node ${Math.round(1e9 / l)} msg/s (ratio ${(l / c).toFixed(2)}).`);
+  }
 }

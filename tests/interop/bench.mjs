@@ -5,6 +5,9 @@
 //   Decrypt                 signalDecrypt of pre-encrypted messages (same chain)
 //   EncryptDecrypt          one message sent and received (same chain)
 //   RatchetRoundTrip        A→B then B→A on alternating turns: two DH ratchet steps
+//   GroupEncrypt            groupEncrypt on an established sender-key chain
+//   GroupDecrypt            groupDecrypt of pre-encrypted group messages (same chain)
+//   GroupEncryptDecrypt     one group message sent and received
 // Stores keep records serialized, as Cloudy's InMemoryProtocolStore does, so both sides pay
 // the same (de)serialization per operation. Plaintext: 128 bytes.
 //
@@ -121,6 +124,28 @@ class Device {
   }
 }
 
+class SenderKeys extends S.SenderKeyStore {
+  map = new Map();
+  async saveSenderKey(sender, distributionId, record) { this.map.set(`${key(sender)}/${distributionId}`, record.serialize()); }
+  async getSenderKey(sender, distributionId) {
+    const bytes = this.map.get(`${key(sender)}/${distributionId}`);
+    return bytes ? S.SenderKeyRecord.deserialize(bytes) : null;
+  }
+}
+
+/** A group sender and one receiver holding its sender key (one message already exchanged). */
+async function groupChain() {
+  const sender = { address: S.ProtocolAddress.new('alice', 1), store: new SenderKeys() };
+  const receiver = new SenderKeys();
+  const distributionId = '4c9f2a0e-6b1d-4e8f-9a3c-2d5e7f1b0a96';
+  const distribution = await S.SenderKeyDistributionMessage.create(sender.address, distributionId, sender.store);
+  await S.processSenderKeyDistributionMessage(sender.address, distribution, receiver);
+  const encrypt = async () => (await S.groupEncrypt(sender.address, distributionId, sender.store, PLAINTEXT)).serialize();
+  const decrypt = (bytes) => S.groupDecrypt(sender.address, receiver, bytes);
+  await decrypt(await encrypt());
+  return { encrypt, decrypt };
+}
+
 /** Alice and Bob with an acknowledged session (Bob has replied, so Alice sends plain SignalMessages). */
 async function established() {
   const alice = new Device('alice');
@@ -181,6 +206,22 @@ const benchmarks = {
       await bob.decrypt(alice, await alice.encrypt(bob));
       await alice.decrypt(bob, await bob.encrypt(alice));
     });
+  },
+  async GroupEncrypt() {
+    const { encrypt } = await groupChain();
+    return measure(() => encrypt());
+  },
+  async GroupDecrypt() {
+    const { encrypt, decrypt } = await groupChain();
+    let batch = [];
+    return measure((i) => decrypt(batch[i]), async (count) => {
+      batch = [];
+      for (let i = 0; i < count; i++) batch.push(await encrypt());
+    });
+  },
+  async GroupEncryptDecrypt() {
+    const { encrypt, decrypt } = await groupChain();
+    return measure(async () => decrypt(await encrypt()));
   },
 };
 
