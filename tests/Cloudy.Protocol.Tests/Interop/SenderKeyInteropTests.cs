@@ -27,74 +27,42 @@ public abstract class SenderKeyInteropTests(LibsignalHarness harness)
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public async Task InteropGroup_DistributionAndThousandMessages_AllDecrypt(bool cloudySends)
-    {
-        var (sender, receiver) = Pair(cloudySends);
-        await GroupScenarios.InOrderAsync(sender, receiver, 1000);
-    }
+    public Task InteropGroup_DistributionAndThousandMessages_AllDecrypt(bool cloudySends) => RunAsync(cloudySends, (sender, receiver) => GroupScenarios.InOrderAsync(sender, receiver, 1000));
 
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public async Task InteropGroup_OutOfOrderAndHeldBack_EachDecryptsOnceThenDuplicate(bool cloudySends)
-    {
-        var (sender, receiver) = Pair(cloudySends);
-        await GroupScenarios.OutOfOrderAsync(sender, receiver);
-    }
+    public Task InteropGroup_OutOfOrderAndHeldBack_EachDecryptsOnceThenDuplicate(bool cloudySends) => RunAsync(cloudySends, GroupScenarios.OutOfOrderAsync);
 
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public async Task InteropGroupTamper_OneBitFlippedInEveryByte_RefusedRecordUnchangedGenuineDecrypts(bool cloudySends)
-    {
-        var (sender, receiver) = Pair(cloudySends);
-        await GroupScenarios.TamperEveryByteAsync(sender, receiver);
-    }
+    public Task InteropGroupTamper_OneBitFlippedInEveryByte_RefusedRecordUnchangedGenuineDecrypts(bool cloudySends) => RunAsync(cloudySends, GroupScenarios.TamperEveryByteAsync);
 
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public async Task InteropGroup_ForwardJump25001Refused25000Accepted(bool cloudySends)
-    {
-        var (sender, receiver) = Pair(cloudySends);
-        await GroupScenarios.ForwardJumpBoundAsync(sender, receiver);
-    }
+    public Task InteropGroup_ForwardJump25001Refused25000Accepted(bool cloudySends) => RunAsync(cloudySends, GroupScenarios.ForwardJumpBoundAsync);
 
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public async Task InteropGroup_JumpOver2001_Newest2000SkippedKeysKept(bool cloudySends)
-    {
-        var (sender, receiver) = Pair(cloudySends);
-        await GroupScenarios.StoredKeyBoundAsync(sender, receiver);
-    }
+    public Task InteropGroup_JumpOver2001_Newest2000SkippedKeysKept(bool cloudySends) => RunAsync(cloudySends, GroupScenarios.StoredKeyBoundAsync);
 
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public async Task InteropGroup_ReprocessedDistribution_DoesNotRewind(bool cloudySends)
-    {
-        var (sender, receiver) = Pair(cloudySends);
-        await GroupScenarios.ReprocessedDistributionAsync(sender, receiver);
-    }
+    public Task InteropGroup_ReprocessedDistribution_DoesNotRewind(bool cloudySends) => RunAsync(cloudySends, GroupScenarios.ReprocessedDistributionAsync);
 
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public async Task InteropGroup_SixChains_ReceiverKeepsFiveNewest(bool cloudySends)
-    {
-        var (sender, receiver) = Pair(cloudySends);
-        await GroupScenarios.StateLimitAsync(sender, receiver);
-    }
+    public Task InteropGroup_SixChains_ReceiverKeepsFiveNewest(bool cloudySends) => RunAsync(cloudySends, GroupScenarios.StateLimitAsync);
 
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public async Task InteropGroup_SeveralDistributionIds_Independent(bool cloudySends)
-    {
-        var (sender, receiver) = Pair(cloudySends);
-        await GroupScenarios.SeveralDistributionsAsync(sender, receiver);
-    }
+    public Task InteropGroup_SeveralDistributionIds_Independent(bool cloudySends) => RunAsync(cloudySends, GroupScenarios.SeveralDistributionsAsync);
 
     [Fact]
     public async Task InteropGroupTamper_SignedByCloudyButBadPadding_LibsignalRefusesWithoutAdvancing()
@@ -216,11 +184,12 @@ public abstract class SenderKeyInteropTests(LibsignalHarness harness)
         Assert.Equal(["signed with our stored key"], (await bob.DecryptAsync(alice.Address, fromLibsignal)).Select(r => r.Plaintext));
     }
 
-    private (IGroupParty Sender, IGroupParty Receiver) Pair(bool cloudySends)
+    /// <summary>Runs a shared scenario between a fresh Cloudy device and a fresh libsignal one, in the given direction.</summary>
+    private Task RunAsync(bool cloudySends, Func<IGroupParty, IGroupParty, Task> scenario)
     {
         IGroupParty cloudy = new CloudyGroupParty(Name("cloudy"));
         IGroupParty signal = new LibsignalGroupParty(harness, Name("signal"));
-        return cloudySends ? (cloudy, signal) : (signal, cloudy);
+        return cloudySends ? scenario(cloudy, signal) : scenario(signal, cloudy);
     }
 
     private static string Name(string prefix) => $"{prefix}-{Interlocked.Increment(ref _counter)}";
